@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// The bin is a committed stub so npm can link it before `npm run build` has produced dist/.
+import { main } from '../dist/cli.js';
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    process.exitCode = 1;
+  },
+);
