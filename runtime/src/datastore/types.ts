@@ -55,6 +55,16 @@ export interface ForeachFrame {
   index: number;
   /** A short (≤ 40 chars) label of the element, for display. */
   label?: string;
+  /** Task id of the foreach split task (in the same run), whose `var` artifact holds the list. */
+  taskId: string;
+}
+
+/** One frame per enclosing static split (scheduler bookkeeping to match joins and order inputs). */
+export interface BranchFrame {
+  /** The static split step. */
+  step: string;
+  /** Which of its targets this path took (0-based, in `this.next` order). */
+  branch: number;
 }
 
 /** Reference to a stored artifact value, as kept in an attempt's manifest. */
@@ -115,6 +125,8 @@ export interface TaskRecord {
   /** Pathspecs (`Flow/run/step/task`) of the tasks whose outputs are this task's inputs. */
   parents: string[];
   foreachStack: ForeachFrame[];
+  /** Enclosing static splits, outermost first. */
+  branchStack: BranchFrame[];
   /** For a switch self-loop, how many times this step has run on this path before (0-based). */
   iteration?: number;
   /** For a task cloned by resume: the pathspec of the task it was cloned from. */
