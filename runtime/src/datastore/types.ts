@@ -32,8 +32,10 @@ export interface StorageBackend {
   /**
    * Atomic write: readers see the old object or the new one, never a part. With `ifAbsent` the
    * write happens only if nothing is at `key`; returns false (and writes nothing) when something is.
+   * An array of chunks is stored as their concatenation (so a small header can go in front of a
+   * large body without copying the body).
    */
-  put(key: string, data: Buffer | string, opts?: { ifAbsent?: boolean }): Promise<boolean>;
+  put(key: string, data: Buffer | string | readonly Uint8Array[], opts?: { ifAbsent?: boolean }): Promise<boolean>;
   exists(key: string): Promise<boolean>;
   /** Immediate children of a folder-like prefix (no trailing slash needed): sub-folders and objects. */
   list(prefix: string): Promise<{ dirs: string[]; files: string[] }>;
@@ -226,6 +228,11 @@ export interface FlowStore {
   /** Claims a fresh run id (unique even with many runs starting at once) and writes its record. */
   createRun(record: Omit<RunRecord, 'runId' | 'schema'>): Promise<RunRecord>;
   readRun(runId: string): Promise<RunRecord | null>;
+  /**
+   * Rewrites the run's user tags (`tsflow tag add|remove`): read, `update`, atomic rewrite of
+   * run.json. Last writer wins if two processes retag the same run at the same moment.
+   */
+  updateRunTags(runId: string, update: (tags: string[]) => string[]): Promise<RunRecord>;
   writeRunStatus(runId: string, status: RunStatus): Promise<void>;
   readRunStatus(runId: string): Promise<RunStatus | null>;
   writeGraph(runId: string, graph: FlowGraph): Promise<void>;
@@ -237,6 +244,7 @@ export interface FlowStore {
   writeStepRecord(runId: string, record: StepRecord): Promise<void>;
   /** Step names that have a record in the run (including `_parameters`). */
   listSteps(runId: string): Promise<string[]>;
+  readStepRecord(runId: string, step: string): Promise<StepRecord | null>;
   writeTaskRecord(record: TaskRecord): Promise<void>;
   readTaskRecord(key: TaskKey): Promise<TaskRecord | null>;
   listTasks(runId: string, step: string): Promise<string[]>;
@@ -248,6 +256,8 @@ export interface FlowStore {
   /** The highest started attempt, with its manifest and marker when committed; null if none started. */
   latestAttempt(key: TaskKey): Promise<AttemptView | null>;
   readAttempt(key: TaskKey, attempt: number): Promise<AttemptView | null>;
+  /** Numbers of the started attempts (those with an `<n>.attempt.json`), ascending. */
+  listAttempts(key: TaskKey): Promise<number[]>;
 
   // ---- logs ----
   appendLog(key: TaskKey, attempt: number, stream: LogStream, lines: LogLine[]): Promise<void>;
