@@ -35,7 +35,11 @@ export interface StorageBackend {
    * An array of chunks is stored as their concatenation (so a small header can go in front of a
    * large body without copying the body).
    */
-  put(key: string, data: Buffer | string | readonly Uint8Array[], opts?: { ifAbsent?: boolean }): Promise<boolean>;
+  put(
+    key: string,
+    data: Buffer | string | readonly Uint8Array[],
+    opts?: { ifAbsent?: boolean },
+  ): Promise<boolean>;
   exists(key: string): Promise<boolean>;
   /** Immediate children of a folder-like prefix (no trailing slash needed): sub-folders and objects. */
   list(prefix: string): Promise<{ dirs: string[]; files: string[] }>;

@@ -1,0 +1,100 @@
+// Datastore throughput and per-task record overhead. Prints figures; asserts nothing.
+//   node --import tsx bench/datastore.ts [--keep]
+// Artifact figures are save (serialize + hash + compress + write) and load (read + decompress +
+// verify + deserialize) through FlowStore, each on a fresh datastore so nothing is deduplicated.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openFlowStore } from '../runtime/src/datastore/index.js';
+import type { FlowStore, TaskKey } from '../runtime/src/datastore/types.js';
+
+const MB = 1e6;
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tsflow-bench-'));
+
+function fresh(name: string): FlowStore {
+  return openFlowStore(path.join(tmp, name), 'BenchFlow');
+}
+
+async function time<T>(fn: () => Promise<T> | T): Promise<[T, number]> {
+  const t0 = performance.now();
+  const v = await fn();
+  return [v, performance.now() - t0];
+}
+
+async function artifact(label: string, make: () => unknown, bytes: number, reps = 3): Promise<void> {
+  for (let r = 0; r < reps; r++) {
+    const value = make();
+    const store = fresh(`${label.replace(/\W+/g, '-')}-${r}`);
+    const ctx = { artifact: 'x', pathspec: 'BenchFlow/1/start/1' };
+    const [ref, save] = await time(() => store.saveArtifact(value, ctx));
+    const [, load] = await time(() => store.loadArtifact(ref, ctx));
+    const [, loadSync] = await time(() => store.loadArtifactSync(ref, ctx));
+    const size = bytes || ref.size;
+    const rate = (ms: number) => `${((size / MB) * (1000 / ms)).toFixed(0)} MB/s`;
+    console.log(
+      `${label} #${r + 1} (${ref.encoding}, ${(ref.size / MB).toFixed(1)} MB serialized): ` +
+        `save ${save.toFixed(0)} ms (${rate(save)}), load ${load.toFixed(0)} ms (${rate(load)}), ` +
+        `loadSync ${loadSync.toFixed(0)} ms (${rate(loadSync)})`,
+    );
+  }
+}
+
+async function taskRecords(n: number): Promise<void> {
+  const store = fresh('records');
+  const run = await store.createRun({
+    flow: 'BenchFlow',
+    file: '/x.ts',
+    user: 'bench',
+    tags: [],
+    systemTags: [],
+    createdAt: Date.now(),
+    parameters: {},
+    host: os.hostname(),
+    pid: process.pid,
+  });
+  await store.writeStepRecord(run.runId, { step: 'body', createdAt: Date.now() });
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const key: TaskKey = { runId: run.runId, step: 'body', taskId: String(i + 1) };
+    await store.writeTaskRecord({
+      flow: 'BenchFlow',
+      ...key,
+      createdAt: Date.now(),
+      parents: [],
+      foreachStack: [],
+      branchStack: [],
+    });
+    await store.startAttempt(key, { attempt: 0, startedAt: Date.now(), pid: process.pid, host: 'h' });
+    const ctx = { artifact: 'v', pathspec: `BenchFlow/${run.runId}/body/${i + 1}` };
+    const refs = await Promise.all([store.saveArtifact(i, ctx), store.saveArtifact({ i, s: 'x' }, ctx)]);
+    await store.appendLog(key, 0, 'stdout', [{ ts: Date.now(), text: `task ${i}` }]);
+    await store.commitAttempt(
+      key,
+      { attempt: 0, artifacts: { v: refs[0]!, w: refs[1]! }, transition: { next: ['end'] } },
+      { attempt: 0, finishedAt: Date.now(), finished: true, successful: true },
+    );
+  }
+  const per = (performance.now() - t0) / n;
+  console.log(
+    `task records (task.json, attempt.json, 2 blobs, log, data.json, .done): ${per.toFixed(2)} ms per task`,
+  );
+  const t1 = performance.now();
+  for (let i = 0; i < n; i++)
+    await store.latestAttempt({ runId: run.runId, step: 'body', taskId: String(i + 1) });
+  console.log(`latestAttempt: ${((performance.now() - t1) / n).toFixed(2)} ms per task`);
+}
+
+const n = 100 * MB;
+await artifact(
+  'Float64Array 100 MB random',
+  () => Float64Array.from({ length: n / 8 }, () => Math.random()),
+  n,
+);
+await artifact('Float64Array 100 MB ramp', () => Float64Array.from({ length: n / 8 }, (_, i) => i), n);
+const objects = () => Array.from({ length: 1e6 }, (_, i) => ({ id: i, name: `name-${i}`, v: Math.random() }));
+// MB/s of the serialized size (no natural "raw" size for objects).
+await artifact('1e6 objects {id,name,v}', objects, 0, 2);
+await taskRecords(200);
+
+if (!process.argv.includes('--keep')) fs.rmSync(tmp, { recursive: true, force: true });

@@ -1,0 +1,34 @@
+// The datastore's public surface: the storage contract, the local backend, and opening stores.
+
+export {
+  BLOB_FORMAT_VERSION,
+  BLOB_HEADER_SIZE,
+  BLOB_MAGIC,
+  ContentStore,
+  type SavedBlob,
+  sha256Hex,
+} from './content-store.js';
+export { BackendFlowStore } from './flow-store.js';
+export { FlowLayout, isValidFlowName, isValidRunId, isValidSegment } from './layout.js';
+export { LocalBackend, type LocalBackendOptions } from './local-backend.js';
+export { formatLogLines, parseLogLines } from './log-format.js';
+export {
+  DATASTORE_DIRNAME,
+  DATASTORE_ROOT_ENV,
+  listFlows,
+  openFlowStore,
+  type ResolveRootOptions,
+  resolveDatastoreRoot,
+  toBackend,
+} from './root.js';
+export {
+  describeType,
+  deserializeValue,
+  findUnserializable,
+  RAW_PREFIX,
+  type SerializedValue,
+  serializeValue,
+  type Unserializable,
+  V8_ENCODING,
+} from './serialize.js';
+export type * from './types.js';

@@ -1,0 +1,213 @@
+// `StorageBackend` on the local filesystem. Keys map to paths under the root.
+//
+// Atomicity: every write goes to a temp file in the destination folder and is then renamed into
+// place (readers see the old file or the new one, never a part). `ifAbsent` writes link the temp
+// file to the final name instead: link fails with EEXIST when the name is taken, so exactly one
+// writer wins and the winner's file is complete the moment it appears.
+//
+// Durability: no fsync by default. Rename already gives crash-atomic visibility on the
+// filesystems we care about (a crash loses at most the newest records, and a run that was
+// interrupted by a machine crash is failed anyway), while an fsync per record costs more than the
+// rest of the write on many disks and a task writes several records. `{ fsync: true }` turns it on.
+
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import type { StorageBackend } from './types.js';
+
+export interface LocalBackendOptions {
+  /** fsync each file before it is renamed into place (slower; off by default, see above). */
+  fsync?: boolean;
+}
+
+type PutData = Buffer | string | readonly Uint8Array[];
+
+let tempCounter = 0;
+const tempTag = `${process.pid}.${randomBytes(3).toString('hex')}`;
+
+/** Temp files are dot-files in the destination folder, so `list` skips them and rename stays on one filesystem. */
+function tempPathFor(file: string): string {
+  tempCounter += 1;
+  return path.join(path.dirname(file), `.${path.basename(file)}.${tempTag}.${tempCounter}.tmp`);
+}
+
+function errCode(e: unknown): string | undefined {
+  return (e as NodeJS.ErrnoException | null)?.code;
+}
+
+export class LocalBackend implements StorageBackend {
+  readonly kind = 'local' as const;
+  readonly root: string;
+  private readonly fsync: boolean;
+  /** Folders known to exist, to skip a mkdir per write. A miss (folder deleted since) is retried. */
+  private readonly knownDirs = new Set<string>();
+
+  constructor(root: string, opts: LocalBackendOptions = {}) {
+    this.root = path.resolve(root);
+    this.fsync = opts.fsync ?? false;
+  }
+
+  /** The absolute path of a key. Keys are '/'-separated; empty, '.' and '..' segments are refused. */
+  pathOf(key: string): string {
+    if (key === '') return this.root;
+    const parts = key.split('/');
+    for (const p of parts) {
+      if (p === '' || p === '.' || p === '..' || p.includes('\\') || p.includes('\0')) {
+        throw new Error(`invalid datastore key ${JSON.stringify(key)}`);
+      }
+    }
+    return path.join(this.root, ...parts);
+  }
+
+  async get(key: string): Promise<Buffer | null> {
+    try {
+      return await fsp.readFile(this.pathOf(key));
+    } catch (e) {
+      if (errCode(e) === 'ENOENT') return null;
+      throw e;
+    }
+  }
+
+  getSync = (key: string): Buffer | null => {
+    try {
+      return fs.readFileSync(this.pathOf(key));
+    } catch (e) {
+      if (errCode(e) === 'ENOENT') return null;
+      throw e;
+    }
+  };
+
+  async put(key: string, data: PutData, opts: { ifAbsent?: boolean } = {}): Promise<boolean> {
+    const file = this.pathOf(key);
+    const tmp = tempPathFor(file);
+    await this.withDir(path.dirname(file), () => this.writeNew(tmp, data));
+    let tmpExists = true;
+    try {
+      if (opts.ifAbsent) return await linkExclusive(tmp, file);
+      await fsp.rename(tmp, file);
+      tmpExists = false;
+      return true;
+    } finally {
+      if (tmpExists) await fsp.rm(tmp, { force: true });
+    }
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      return (await fsp.stat(this.pathOf(key))).isFile();
+    } catch (e) {
+      if (errCode(e) === 'ENOENT' || errCode(e) === 'ENOTDIR') return false;
+      throw e;
+    }
+  }
+
+  async list(prefix: string): Promise<{ dirs: string[]; files: string[] }> {
+    const dir = this.pathOf(prefix.replace(/\/+$/, ''));
+    let entries: fs.Dirent[];
+    try {
+      entries = await fsp.readdir(dir, { withFileTypes: true });
+    } catch (e) {
+      if (errCode(e) === 'ENOENT' || errCode(e) === 'ENOTDIR') return { dirs: [], files: [] };
+      throw e;
+    }
+    const dirs: string[] = [];
+    const files: string[] = [];
+    for (const e of entries) {
+      // Dot entries are temp files (or not ours): never part of the store.
+      if (e.name.startsWith('.')) continue;
+      let isDir = e.isDirectory();
+      let isFile = e.isFile();
+      if (e.isSymbolicLink()) {
+        const st = await fsp.stat(path.join(dir, e.name)).catch(() => null);
+        isDir = st?.isDirectory() ?? false;
+        isFile = st?.isFile() ?? false;
+      }
+      if (isDir) dirs.push(e.name);
+      else if (isFile) files.push(e.name);
+    }
+    dirs.sort();
+    files.sort();
+    return { dirs, files };
+  }
+
+  async delete(key: string): Promise<void> {
+    await fsp.rm(this.pathOf(key), { force: true });
+  }
+
+  async deletePrefix(prefix: string): Promise<void> {
+    const dir = this.pathOf(prefix.replace(/\/+$/, ''));
+    await fsp.rm(dir, { recursive: true, force: true });
+    for (const d of this.knownDirs) {
+      if (d === dir || d.startsWith(dir + path.sep)) this.knownDirs.delete(d);
+    }
+  }
+
+  /** O_APPEND writes: each call lands whole at the end, so a concurrent reader sees whole appends or a torn last line. */
+  async append(key: string, data: string): Promise<void> {
+    const file = this.pathOf(key);
+    await this.withDir(path.dirname(file), () => fsp.appendFile(file, data));
+  }
+
+  /** Runs `write` with `dir` created, creating it (again) if the write finds it missing. */
+  private async withDir<T>(dir: string, write: () => Promise<T>): Promise<T> {
+    if (!this.knownDirs.has(dir)) {
+      await fsp.mkdir(dir, { recursive: true });
+      this.knownDirs.add(dir);
+    }
+    try {
+      return await write();
+    } catch (e) {
+      if (errCode(e) !== 'ENOENT') throw e;
+      this.knownDirs.delete(dir);
+      await fsp.mkdir(dir, { recursive: true });
+      this.knownDirs.add(dir);
+      return await write();
+    }
+  }
+
+  private async writeNew(file: string, data: PutData): Promise<void> {
+    if (!this.fsync && !Array.isArray(data)) {
+      await fsp.writeFile(file, data as Buffer | string, { flag: 'wx' });
+      return;
+    }
+    const handle = await fsp.open(file, 'wx');
+    try {
+      const chunks = Array.isArray(data) ? (data as readonly Uint8Array[]) : [data as Buffer | string];
+      // FileHandle.writeFile writes all of its data at the current position, looping over partial writes.
+      for (const chunk of chunks) await handle.writeFile(chunk);
+      if (this.fsync) await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+}
+
+/** Publishes `tmp` as `file` only if `file` does not exist yet. */
+async function linkExclusive(tmp: string, file: string): Promise<boolean> {
+  try {
+    await fsp.link(tmp, file);
+    return true;
+  } catch (e) {
+    const code = errCode(e);
+    if (code === 'EEXIST') return false;
+    // Filesystems without hard links: an exclusive copy still lets exactly one writer win, though
+    // a reader racing the copy could see a short file there.
+    if (
+      code === 'EPERM' ||
+      code === 'ENOTSUP' ||
+      code === 'EOPNOTSUPP' ||
+      code === 'ENOSYS' ||
+      code === 'EXDEV'
+    ) {
+      try {
+        await fsp.copyFile(tmp, file, fs.constants.COPYFILE_EXCL);
+        return true;
+      } catch (e2) {
+        if (errCode(e2) === 'EEXIST') return false;
+        throw e2;
+      }
+    }
+    throw e;
+  }
+}
