@@ -99,7 +99,7 @@ export class BackendFlowStore implements FlowStore {
     throw new Error(`could not claim a run id for ${this.flow} after ${MAX_RUN_ID_TRIES} tries`);
   }
 
-  readRun(runId: string): Promise<RunRecord | null> {
+  async readRun(runId: string): Promise<RunRecord | null> {
     return this.readJson<RunRecord>(this.layout.runRecord(runId));
   }
 
@@ -116,7 +116,7 @@ export class BackendFlowStore implements FlowStore {
     await this.writeJson(this.layout.runStatus(runId), status);
   }
 
-  readRunStatus(runId: string): Promise<RunStatus | null> {
+  async readRunStatus(runId: string): Promise<RunStatus | null> {
     return this.readJson<RunStatus>(this.layout.runStatus(runId));
   }
 
@@ -124,7 +124,7 @@ export class BackendFlowStore implements FlowStore {
     await this.writeJson(this.layout.graph(runId), graph);
   }
 
-  readGraph(runId: string): Promise<FlowGraph | null> {
+  async readGraph(runId: string): Promise<FlowGraph | null> {
     return this.readJson<FlowGraph>(this.layout.graph(runId));
   }
 
@@ -139,7 +139,7 @@ export class BackendFlowStore implements FlowStore {
     await this.writeJson(this.layout.stepRecord(runId, record.step), record);
   }
 
-  readStepRecord(runId: string, step: string): Promise<StepRecord | null> {
+  async readStepRecord(runId: string, step: string): Promise<StepRecord | null> {
     return this.readJson<StepRecord>(this.layout.stepRecord(runId, step));
   }
 
@@ -156,7 +156,7 @@ export class BackendFlowStore implements FlowStore {
     await this.writeJson(this.layout.taskRecord(record), record);
   }
 
-  readTaskRecord(key: TaskKey): Promise<TaskRecord | null> {
+  async readTaskRecord(key: TaskKey): Promise<TaskRecord | null> {
     return this.readJson<TaskRecord>(this.layout.taskRecord(key));
   }
 
