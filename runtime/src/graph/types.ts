@@ -46,6 +46,12 @@ export interface DecoratorInfo {
    * JSON values of the properties whose values are literals. `null` when not a literal object.
    */
   args: Record<string, unknown> | null;
+  /**
+   * Range of each property value of a literal-object argument, keyed like `args` (non-literal
+   * values included), so diagnostics and quick fixes can point at `times: 9` rather than the
+   * whole decorator. Absent when the argument is not an object literal.
+   */
+  argRanges?: Record<string, Range>;
   range: Range;
 }
 
@@ -116,7 +122,10 @@ export interface ParameterInfo {
   defaultValue?: unknown;
   required: boolean;
   help?: string;
+  /** The whole field declaration. */
   range: Range;
+  /** The first argument (`'alpha'`), when it is a string literal. */
+  nameRange?: Range;
 }
 
 export interface FlowGraph {
@@ -173,7 +182,11 @@ export type LintRuleId =
   | 'invalid-decorator-argument'
   | 'duplicate-parameter'
   | 'reserved-parameter'
-  | 'syntax-error';
+  /** A Parameter's command-line name must start with a letter and use letters, digits, `_`, `-`. */
+  | 'invalid-parameter-name'
+  | 'syntax-error'
+  /** The analyser itself failed on this input (a tsflow bug): reported instead of throwing. */
+  | 'internal-error';
 
 export interface RelatedInfo {
   message: string;

@@ -1,0 +1,97 @@
+// One walk over a step's body: which artifacts it assigns and reads, and every `this.next(...)`
+// call (the tail one and misplaced ones). Raw TypeScript nodes rather than ts-morph wrappers:
+// wrapping every node of a 1,000-line file costs ~10x the parse, and this runs per keystroke.
+
+import { ts } from 'ts-morph';
+import { isThisNextCall } from './tail.js';
+
+export interface BodyScan {
+  /** Every `this.next(...)` call, in source order. */
+  nextCalls: ts.CallExpression[];
+  assigns: string[];
+  reads: string[];
+}
+
+/** `this.x` or `this['x']` → `'x'`; anything else → null. */
+function accessedMember(node: ts.Node): string | null {
+  if (ts.isPropertyAccessExpression(node) && node.expression.kind === ts.SyntaxKind.ThisKeyword) {
+    return ts.isIdentifier(node.name) ? node.name.text : null;
+  }
+  if (
+    ts.isElementAccessExpression(node) &&
+    node.expression.kind === ts.SyntaxKind.ThisKeyword &&
+    (ts.isStringLiteral(node.argumentExpression) ||
+      ts.isNoSubstitutionTemplateLiteral(node.argumentExpression))
+  ) {
+    return node.argumentExpression.text;
+  }
+  return null;
+}
+
+function isAssignmentOperator(kind: ts.SyntaxKind): boolean {
+  return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
+}
+
+/**
+ * True when `node` is written to: `this.x = v`, `this.x += v`, `this.x++`, a destructuring target
+ * (`[this.a, this.b] = pair`, `({ k: this.x } = o)`) or a `for (this.x of ...)` variable.
+ */
+function isWriteTarget(node: ts.Node): boolean {
+  let cur = node;
+  for (;;) {
+    const p = cur.parent;
+    if (!p) return false;
+    if (ts.isBinaryExpression(p)) return p.left === cur && isAssignmentOperator(p.operatorToken.kind);
+    if (ts.isPrefixUnaryExpression(p) || ts.isPostfixUnaryExpression(p)) {
+      return p.operator === ts.SyntaxKind.PlusPlusToken || p.operator === ts.SyntaxKind.MinusMinusToken;
+    }
+    if ((ts.isForOfStatement(p) || ts.isForInStatement(p)) && p.initializer === cur) return true;
+    const climbs =
+      ts.isParenthesizedExpression(p) ||
+      ts.isArrayLiteralExpression(p) ||
+      ts.isObjectLiteralExpression(p) ||
+      ts.isSpreadElement(p) ||
+      ts.isSpreadAssignment(p) ||
+      (ts.isPropertyAssignment(p) && p.initializer === cur);
+    // A literal in any other position (an argument, a right-hand side) is a value, not a target.
+    if (!climbs) return false;
+    cur = p;
+  }
+}
+
+/** Nodes with their own `this`: what happens inside is not the step's doing. */
+function hasOwnThis(node: ts.Node): boolean {
+  return (
+    ts.isFunctionDeclaration(node) ||
+    ts.isFunctionExpression(node) ||
+    ts.isClassLike(node) ||
+    ts.isMethodDeclaration(node) ||
+    ts.isAccessor(node) ||
+    ts.isConstructorDeclaration(node)
+  );
+}
+
+/** Scans a step body. `ignore` filters names that are not artifacts (steps, methods, runtime members). */
+export function scanBody(body: ts.Block | undefined, ignore: (name: string) => boolean): BodyScan {
+  const nextCalls: ts.CallExpression[] = [];
+  const assigns = new Set<string>();
+  const reads = new Set<string>();
+  const visit = (node: ts.Node): void => {
+    if (hasOwnThis(node)) return;
+    if (isThisNextCall(node)) {
+      // Its arguments are step references, not artifact reads.
+      nextCalls.push(node);
+      return;
+    }
+    const member = accessedMember(node);
+    if (member !== null) {
+      const parent = node.parent;
+      const isCall = parent && ts.isCallExpression(parent) && parent.expression === node;
+      if (!isCall && !ignore(member)) (isWriteTarget(node) ? assigns : reads).add(member);
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  if (body) ts.forEachChild(body, visit);
+  return { nextCalls, assigns: [...assigns], reads: [...reads] };
+}
