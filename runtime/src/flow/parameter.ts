@@ -70,7 +70,9 @@ const NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 function inferType(options: ParameterOptions, where: string): ParameterType {
   if (options.type) {
     if (!['string', 'number', 'boolean', 'json'].includes(options.type)) {
-      throw new UserError(`${where}: type must be 'string', 'number', 'boolean' or 'json', not '${options.type}'`);
+      throw new UserError(
+        `${where}: type must be 'string', 'number', 'boolean' or 'json', not '${options.type}'`,
+      );
     }
     return options.type;
   }
@@ -94,7 +96,9 @@ export function collectParameters(instance: object): ParameterDef[] {
     if (!isMarker(v)) continue;
     const where = `Parameter '${v.name}' (field ${field})`;
     if (!NAME.test(v.name)) {
-      throw new UserError(`${where}: a parameter name must start with a letter and use letters, digits, _ or -`);
+      throw new UserError(
+        `${where}: a parameter name must start with a letter and use letters, digits, _ or -`,
+      );
     }
     const key = v.name.toLowerCase();
     const other = seen.get(key);

@@ -102,7 +102,9 @@ function parseNext(args: unknown[]): RecordedNext {
     const [first] = args;
     const keys = Object.keys(last);
     if (keys.length !== 1 || (keys[0] !== 'foreach' && keys[0] !== 'condition')) {
-      throw new TypeError(`this.next() options must be { foreach: '<artifact>' } or { condition: '<artifact>' }`);
+      throw new TypeError(
+        `this.next() options must be { foreach: '<artifact>' } or { condition: '<artifact>' }`,
+      );
     }
     if ('foreach' in last) {
       const foreach = last.foreach;
@@ -125,13 +127,21 @@ function parseNext(args: unknown[]): RecordedNext {
 
 /** True for a FlowSpec subclass (also one built against another copy of the runtime). */
 export function isFlowClass(v: unknown): v is new () => FlowSpec {
-  return typeof v === 'function' && (v as unknown as Record<symbol, unknown>)[FLOW_CLASS] === true && v !== FlowSpec;
+  return (
+    typeof v === 'function' &&
+    (v as unknown as Record<symbol, unknown>)[FLOW_CLASS] === true &&
+    v !== FlowSpec
+  );
 }
 
 /** Step methods of a flow class by name (own and inherited). */
 export function stepMethods(cls: new () => FlowSpec): Map<string, (...args: unknown[]) => unknown> {
   const out = new Map<string, (...args: unknown[]) => unknown>();
-  for (let proto = cls.prototype; proto && proto !== FlowSpec.prototype; proto = Object.getPrototypeOf(proto)) {
+  for (
+    let proto = cls.prototype;
+    proto && proto !== FlowSpec.prototype;
+    proto = Object.getPrototypeOf(proto)
+  ) {
     for (const key of Object.getOwnPropertyNames(proto)) {
       const fn = Object.getOwnPropertyDescriptor(proto, key)?.value;
       const info = stepInfo(fn);

@@ -23,7 +23,8 @@ function isStandardContext(ctx: unknown): ctx is ClassMethodDecoratorContext {
 function target(args: unknown[]): { fn: AnyFn; name: string } {
   const [a, b, c] = args;
   if (isStandardContext(b)) {
-    if (b.kind !== 'method') throw new TypeError(`@step and step decorators apply to methods, not to a ${b.kind}`);
+    if (b.kind !== 'method')
+      throw new TypeError(`@step and step decorators apply to methods, not to a ${b.kind}`);
     return { fn: a as AnyFn, name: String(b.name) };
   }
   const fn = (c as LegacyDescriptor | undefined)?.value;
@@ -64,7 +65,8 @@ function stepDecorator(name: string, options: object): MethodDecorator {
   return ((...args: unknown[]) => {
     const { fn, name: method } = target(args);
     // Written below @step, this runs before @step does; @step then reports it.
-    const list = (fn[DECORATORS] ??= []);
+    fn[DECORATORS] ??= [];
+    const list = fn[DECORATORS];
     if (list.some((d) => d.name === name)) {
       throw new SyntaxError(`@${name} is applied twice to step '${method}'`);
     }

@@ -1,0 +1,133 @@
+// Local compute: every task is its own OS process (`node worker.js <bundle>`). Processes are
+// started ahead of need ("warm") so that a task's start does not wait for Node to boot; each
+// still runs exactly one task, so a crashing step never takes another task or the scheduler down.
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import type { LogStream } from '../datastore/types.js';
+import type { TaskSpec, WorkerMessage } from '../runtime/task-spec.js';
+
+export interface LocalComputeOptions {
+  /** Absolute path of the runtime's `worker.js`. */
+  workerScript: string;
+  /** Absolute path of the flow bundle every worker imports. */
+  bundle: string;
+  /** Extra environment for every task process. */
+  env?: NodeJS.ProcessEnv;
+  /** How many idle processes to keep ready while there is work (default 1). */
+  spare?: number;
+}
+
+export interface TaskExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export type LineHandler = (stream: LogStream, text: string, ts: number) => void;
+
+/** One task process. Output lines before `run()` (e.g. from the flow module's top level) are kept for the task. */
+export class TaskProcess {
+  readonly pid: number;
+  readonly exited: Promise<TaskExit>;
+  private handler: LineHandler | undefined;
+  private readonly early: [LogStream, string, number][] = [];
+  private readonly partial: Record<LogStream, string> = { stdout: '', stderr: '' };
+  private exitInfo: TaskExit | undefined;
+
+  constructor(private readonly child: ChildProcess) {
+    this.pid = child.pid ?? -1;
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const s = child[stream];
+      s?.setEncoding('utf8');
+      s?.on('data', (chunk: string) => this.onData(stream, chunk));
+    }
+    this.exited = new Promise((resolve) => {
+      // 'close' (not 'exit') so that every byte of output has been read.
+      child.on('close', (code, signal) => {
+        for (const stream of ['stdout', 'stderr'] as const) {
+          if (this.partial[stream]) this.emit(stream, this.partial[stream], Date.now());
+          this.partial[stream] = '';
+        }
+        this.exitInfo = { code, signal };
+        resolve(this.exitInfo);
+      });
+      child.on('error', (err) => {
+        this.emit('stderr', `failed to start the task process: ${err.message}`, Date.now());
+      });
+    });
+  }
+
+  get alive(): boolean {
+    return this.exitInfo === undefined;
+  }
+
+  run(spec: TaskSpec, onLine: LineHandler): void {
+    this.handler = onLine;
+    for (const [s, t, ts] of this.early.splice(0)) onLine(s, t, ts);
+    const msg: WorkerMessage = { type: 'run', spec };
+    this.child.send(msg, (err) => {
+      if (err)
+        this.emit('stderr', `could not hand the task to process ${this.pid}: ${err.message}`, Date.now());
+    });
+  }
+
+  kill(signal: NodeJS.Signals = 'SIGTERM'): void {
+    if (this.alive) this.child.kill(signal);
+  }
+
+  private onData(stream: LogStream, chunk: string): void {
+    const ts = Date.now();
+    const text = this.partial[stream] + chunk;
+    const lines = text.split('\n');
+    this.partial[stream] = lines.pop() ?? '';
+    for (const line of lines) this.emit(stream, line.endsWith('\r') ? line.slice(0, -1) : line, ts);
+  }
+
+  private emit(stream: LogStream, text: string, ts: number): void {
+    if (this.handler) this.handler(stream, text, ts);
+    else this.early.push([stream, text, ts]);
+  }
+}
+
+export class LocalCompute {
+  private readonly warm: TaskProcess[] = [];
+  private readonly spare: number;
+
+  constructor(private readonly opts: LocalComputeOptions) {
+    this.spare = opts.spare ?? 1;
+  }
+
+  private spawnOne(): TaskProcess {
+    const child = spawn(process.execPath, [this.opts.workerScript, this.opts.bundle], {
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      env: { ...process.env, ...this.opts.env },
+      serialization: 'json',
+    });
+    const proc = new TaskProcess(child);
+    // A warm process that dies before it gets a task (e.g. the machine is out of memory) is dropped.
+    void proc.exited.then(() => {
+      const i = this.warm.indexOf(proc);
+      if (i >= 0) this.warm.splice(i, 1);
+    });
+    return proc;
+  }
+
+  /** Starts idle processes up to the spare count. */
+  prewarm(count = this.spare): void {
+    while (this.warm.length < count) this.warm.push(this.spawnOne());
+  }
+
+  /** Runs a task in a warm process (or a new one); keeps `spare` more warm if `moreComing`. */
+  launch(spec: TaskSpec, onLine: LineHandler, moreComing: boolean): TaskProcess {
+    let proc = this.warm.shift();
+    while (proc && !proc.alive) proc = this.warm.shift();
+    proc ??= this.spawnOne();
+    proc.run(spec, onLine);
+    if (moreComing) this.prewarm();
+    return proc;
+  }
+
+  /** Stops the idle processes (the run is over or failing). */
+  shutdown(): void {
+    for (const p of this.warm.splice(0)) p.kill('SIGKILL');
+  }
+}

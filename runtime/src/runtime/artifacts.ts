@@ -1,0 +1,122 @@
+// How a flow instance's fields become artifacts and back. Inherited artifacts are bound as lazy
+// getters (loaded only when a step reads them) and, when the step neither reads nor reassigns
+// them, persisted again by pointer without touching their bytes.
+
+import type { ArtifactRef, FlowStore } from '../datastore/types.js';
+
+interface Loaded {
+  ref: ArtifactRef;
+  value: unknown;
+}
+
+/** Tracks the artifacts bound into one flow instance (or one read-only join input). */
+export class ArtifactBinder {
+  private readonly loaded = new Map<string, Loaded>();
+
+  constructor(
+    private readonly store: FlowStore,
+    private readonly pathspec: string,
+  ) {}
+
+  load(name: string, ref: ArtifactRef, pathspec = this.pathspec): unknown {
+    return this.store.loadArtifactSync(ref, { artifact: name, pathspec });
+  }
+
+  /** Defines `name` on `target` as a lazy, writable artifact inherited from a parent task. */
+  bindInherited(target: object, name: string, ref: ArtifactRef): void {
+    const self = this;
+    Object.defineProperty(target, name, {
+      configurable: true,
+      enumerable: true,
+      get() {
+        const value = self.load(name, ref);
+        self.loaded.set(name, { ref, value });
+        Object.defineProperty(target, name, { value, writable: true, enumerable: true, configurable: true });
+        return value;
+      },
+      set(value: unknown) {
+        Object.defineProperty(target, name, { value, writable: true, enumerable: true, configurable: true });
+      },
+    });
+  }
+
+  /**
+   * The artifacts to persist for `target`: untouched inherited ones by pointer, immutable values
+   * that were only read by pointer, everything else serialized (a value read and then mutated in
+   * place must be saved again; identical bytes dedupe to the same sha).
+   */
+  async persist(
+    target: object,
+    inherited: Record<string, ArtifactRef>,
+  ): Promise<Record<string, ArtifactRef>> {
+    const out: Record<string, ArtifactRef> = {};
+    const pending: Promise<void>[] = [];
+    for (const name of Object.keys(target)) {
+      const desc = Object.getOwnPropertyDescriptor(target, name)!;
+      const ref = inherited[name];
+      if (desc.get && ref) {
+        out[name] = ref;
+        continue;
+      }
+      const value = desc.get ? desc.get.call(target) : desc.value;
+      const loaded = this.loaded.get(name);
+      if (loaded && loaded.value === value && isImmutable(value)) {
+        out[name] = loaded.ref;
+        continue;
+      }
+      pending.push(
+        this.store.saveArtifact(value, { artifact: name, pathspec: this.pathspec }).then((saved) => {
+          out[name] = saved;
+        }),
+      );
+    }
+    await Promise.all(pending);
+    // Keep the manifest in field order regardless of which save finished first.
+    const ordered: Record<string, ArtifactRef> = {};
+    for (const name of Object.keys(target)) if (out[name]) ordered[name] = out[name];
+    return ordered;
+  }
+}
+
+function isImmutable(v: unknown): boolean {
+  return v === null || (typeof v !== 'object' && typeof v !== 'function');
+}
+
+/** A read-only view of one input task's artifacts, for a join's `inputs`. */
+export function inputView(
+  binder: ArtifactBinder,
+  pathspec: string,
+  artifacts: Record<string, ArtifactRef>,
+  stepName: string,
+): object {
+  const view: Record<string, unknown> = {};
+  const cache = new Map<string, unknown>();
+  for (const [name, ref] of Object.entries(artifacts)) {
+    Object.defineProperty(view, name, {
+      enumerable: true,
+      get() {
+        if (!cache.has(name)) cache.set(name, binder.load(name, ref, pathspec));
+        return cache.get(name);
+      },
+      set() {
+        throw new TypeError(
+          `inputs are read-only: assign '${name}' on this in the join instead (from ${stepName})`,
+        );
+      },
+    });
+  }
+  Object.defineProperty(view, INPUT_META, { value: { pathspec, artifacts, step: stepName } });
+  return Object.freeze(view);
+}
+
+export const INPUT_META = Symbol('tsflow.inputMeta');
+
+export interface InputMeta {
+  pathspec: string;
+  step: string;
+  artifacts: Record<string, ArtifactRef>;
+}
+
+export function inputMeta(view: object): InputMeta | undefined {
+  return (view as { [INPUT_META]?: InputMeta })[INPUT_META];
+}
