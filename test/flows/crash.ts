@@ -9,6 +9,7 @@ export class CrashFlow extends FlowSpec {
   @step boom() {
     console.log('about to exit');
     process.exit(3);
+    this.next(this.join);
   }
 
   @step async slow() {

@@ -116,12 +116,11 @@ export class LocalCompute {
     while (this.warm.length < count) this.warm.push(this.spawnOne());
   }
 
-  /** Runs a task in a warm process (or a new one); keeps `spare` more warm if `moreComing`. */
-  launch(spec: TaskSpec, onLine: LineHandler, moreComing: boolean): TaskProcess {
+  /** A process for the next task: a warm one if any (keeping `spare` more warm if `moreComing`). */
+  acquire(moreComing: boolean): TaskProcess {
     let proc = this.warm.shift();
     while (proc && !proc.alive) proc = this.warm.shift();
     proc ??= this.spawnOne();
-    proc.run(spec, onLine);
     if (moreComing) this.prewarm();
     return proc;
   }

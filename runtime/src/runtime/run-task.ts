@@ -1,7 +1,6 @@
 // Runs one attempt of one task inside a task process: bind the inputs, call the step, check what
 // it did against the static graph, persist every artifact, commit the attempt.
 
-import os from 'node:os';
 import type {
   AttemptData,
   AttemptDone,
@@ -126,12 +125,7 @@ export async function runTask(
 ): Promise<TaskResult> {
   const key = { runId: spec.runId, step: spec.step, taskId: spec.taskId };
   const pathspec = taskPathspec(spec);
-  await store.startAttempt(key, {
-    attempt: spec.attempt,
-    startedAt: Date.now(),
-    pid: process.pid,
-    host: os.hostname(),
-  });
+  // The scheduler recorded the attempt's start before handing the task over.
 
   const binder = new ArtifactBinder(store, pathspec);
   let inst: FlowSpec | undefined;

@@ -3,6 +3,7 @@
 // `maxWorkers` task processes at once. The first failing task fails the run; the others are
 // stopped (SIGTERM, then SIGKILL after a grace period) and their attempts committed as failed.
 
+import os from 'node:os';
 import type {
   AttemptView,
   BranchFrame,
@@ -76,6 +77,7 @@ export class Scheduler {
   private failure: string | undefined;
   private endSucceeded = false;
   private completed = false;
+  private readonly stepsRecorded = new Set<string>();
   private finish!: (o: RunOutcome) => void;
   private readonly flushTimer: NodeJS.Timeout;
 
@@ -154,6 +156,10 @@ export class Scheduler {
     const { store, runId } = this.opts;
     const key: TaskKey = { runId, step: p.step, taskId };
     try {
+      if (!this.stepsRecorded.has(p.step)) {
+        this.stepsRecorded.add(p.step);
+        await store.writeStepRecord(runId, { step: p.step, createdAt: Date.now() });
+      }
       await store.writeTaskRecord({
         flow: this.opts.graph.name,
         runId,
@@ -192,15 +198,20 @@ export class Scheduler {
     };
     const who = this.who(key);
     const moreComing = this.queue.length > 0 || this.running.size > 1 || this.node(p.step).kind !== 'end';
-    const proc = this.opts.compute.launch(
-      spec,
-      (stream, text, ts) => {
-        task.logs[stream].push({ ts, text });
-        this.opts.console.task(who, proc.pid, text, { stream, ts });
-      },
-      moreComing,
-    );
+    const proc = this.opts.compute.acquire(moreComing);
     task.proc = proc;
+    // The attempt is on record before the process learns its task, so even a process that dies
+    // at once leaves an attempt that readers can see failed.
+    await store.startAttempt(key, {
+      attempt: task.attempt,
+      startedAt: Date.now(),
+      pid: proc.pid,
+      host: os.hostname(),
+    });
+    proc.run(spec, (stream, text, ts) => {
+      task.logs[stream].push({ ts, text });
+      this.opts.console.task(who, proc.pid, text, { stream, ts });
+    });
     this.opts.console.task(who, proc.pid, 'Task is starting.');
     const exit = await proc.exited;
     await this.flush(task);
