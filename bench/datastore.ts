@@ -1,11 +1,12 @@
 // Datastore throughput and per-task record overhead. Prints figures; asserts nothing.
-//   node --import tsx bench/datastore.ts [--keep]
+//   node --import tsx bench/datastore.ts [--only arrays|objects|records] [--keep]
 // Artifact figures are save (serialize + hash + compress + write) and load (read + decompress +
 // verify + deserialize) through FlowStore, each on a fresh datastore so nothing is deduplicated.
 
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Step } from '../runtime/src/client/index.js';
 import { openFlowStore } from '../runtime/src/datastore/index.js';
 import type { FlowStore, TaskKey } from '../runtime/src/datastore/types.js';
 
@@ -83,18 +84,31 @@ async function taskRecords(n: number): Promise<void> {
   for (let i = 0; i < n; i++)
     await store.latestAttempt({ runId: run.runId, step: 'body', taskId: String(i + 1) });
   console.log(`latestAttempt: ${((performance.now() - t1) / n).toFixed(2)} ms per task`);
+  const t2 = performance.now();
+  const step = await Step.get(`BenchFlow/${run.runId}/body`, { backend: store.backend });
+  console.log(
+    `client Step.get of a ${step.taskIds.length}-task step: ${(performance.now() - t2).toFixed(0)} ms`,
+  );
 }
 
+// `--only arrays|objects|records` runs one section.
+const only = process.argv[process.argv.indexOf('--only') + 1];
+const wants = (section: string) => !process.argv.includes('--only') || only === section;
 const n = 100 * MB;
-await artifact(
-  'Float64Array 100 MB random',
-  () => Float64Array.from({ length: n / 8 }, () => Math.random()),
-  n,
-);
-await artifact('Float64Array 100 MB ramp', () => Float64Array.from({ length: n / 8 }, (_, i) => i), n);
-const objects = () => Array.from({ length: 1e6 }, (_, i) => ({ id: i, name: `name-${i}`, v: Math.random() }));
-// MB/s of the serialized size (no natural "raw" size for objects).
-await artifact('1e6 objects {id,name,v}', objects, 0, 2);
-await taskRecords(200);
+if (wants('arrays')) {
+  await artifact(
+    'Float64Array 100 MB random',
+    () => Float64Array.from({ length: n / 8 }, () => Math.random()),
+    n,
+  );
+  await artifact('Float64Array 100 MB ramp', () => Float64Array.from({ length: n / 8 }, (_, i) => i), n);
+}
+if (wants('objects')) {
+  const objects = () =>
+    Array.from({ length: 1e6 }, (_, i) => ({ id: i, name: `name-${i}`, v: Math.random() }));
+  // MB/s of the serialized size (no natural "raw" size for objects).
+  await artifact('1e6 objects {id,name,v}', objects, 0, 2);
+}
+if (wants('records')) await taskRecords(1000);
 
 if (!process.argv.includes('--keep')) fs.rmSync(tmp, { recursive: true, force: true });

@@ -136,6 +136,9 @@ export class LocalBackend implements StorageBackend {
   }
 
   async deletePrefix(prefix: string): Promise<void> {
+    // Never the whole datastore by accident (an empty prefix would be the root).
+    if (prefix.replace(/\/+$/, '') === '')
+      throw new Error('deletePrefix: refusing to delete the datastore root');
     const dir = this.pathOf(prefix.replace(/\/+$/, ''));
     await fsp.rm(dir, { recursive: true, force: true });
     for (const d of this.knownDirs) {

@@ -33,6 +33,7 @@ describe('LocalBackend', () => {
     await b.delete('F/1/x.json');
     await b.delete('F/1/x.json'); // absent is fine
     assert.equal(await b.exists('F/1/x.json'), false);
+    await assert.rejects(() => b.deletePrefix(''), /refusing to delete the datastore root/);
     await b.deletePrefix('F/1');
     assert.deepEqual(await b.list('F'), { dirs: [], files: [] });
     // The folder cache must not believe deleted folders still exist.
