@@ -329,10 +329,15 @@ export function findUnserializable(value: unknown, root = 'value'): Unserializab
     return (t === 'object' && x !== null) || t === 'function' || t === 'symbol';
   };
 
-  const visitRecord = (obj: Record<string, unknown>, keys: Iterable<string>): boolean => {
+  /**
+   * Own enumerable fields of a plain object or a data-only class instance. for-in is the fastest
+   * walk (no key array per object); it also visits inherited enumerable fields, which only a
+   * prototype with members can have, and those were refused before getting here.
+   */
+  const visitFields = (obj: Record<string, unknown>): boolean => {
     let remembered = false;
     let n = 0;
-    for (const key of keys) {
+    for (const key in obj) {
       n++;
       const x = obj[key];
       if (!isDeep(x)) continue;
@@ -351,26 +356,7 @@ export function findUnserializable(value: unknown, root = 'value'): Unserializab
   const visitObject = (obj: object): boolean => {
     if (seen.size > 0 && seen.has(obj)) return true;
     const proto = Object.getPrototypeOf(obj) as object | null;
-    if (proto === Object.prototype || proto === null) {
-      // for-in is the fastest own-key walk for plain objects (no key array per object).
-      const rec = obj as Record<string, unknown>;
-      let remembered = false;
-      let n = 0;
-      for (const key in rec) {
-        n++;
-        const x = rec[key];
-        if (!isDeep(x)) continue;
-        if (!remembered) {
-          seen.add(obj);
-          remembered = true;
-        }
-        segs.push(key);
-        if (!visit(x)) return false;
-        segs.pop();
-      }
-      if (!remembered && n > REMEMBER_FROM) seen.add(obj);
-      return true;
-    }
+    if (proto === Object.prototype || proto === null) return visitFields(obj as Record<string, unknown>);
     let base: object | null = proto;
     if (!BUILTIN_PROTOS.has(proto)) {
       for (const [ctor, reason] of REFUSED) if (obj instanceof ctor) return fail(reason);
@@ -421,8 +407,7 @@ export function findUnserializable(value: unknown, root = 'value'): Unserializab
       return true;
     }
     // A data-only class instance: its own fields, like a plain object.
-    if (base === Object.prototype || base === null)
-      return visitRecord(obj as Record<string, unknown>, Object.keys(obj));
+    if (base === Object.prototype || base === null) return visitFields(obj as Record<string, unknown>);
     // Date, RegExp, Error, binary data, boxed primitives: leaves for structured clone.
     return true;
   };
