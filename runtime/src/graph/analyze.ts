@@ -8,6 +8,7 @@ import path from 'node:path';
 import { UserError } from '../errors.js';
 import { extract } from './extract.js';
 import { lintExtraction } from './lint.js';
+import { resetProject } from './source.js';
 import type { FileAnalysis, LintProblem } from './types.js';
 
 /** Analyses `text` as the content of `file` (made absolute against the working directory). */
@@ -17,11 +18,17 @@ export function analyzeSource(file: string, text: string): FileAnalysis {
     const extraction = extract(abs, text);
     return { file: abs, flows: extraction.flows.map((f) => f.graph), problems: lintExtraction(extraction) };
   } catch (err) {
+    resetProject();
+    // Pathological nesting (thousands of `{`) overflows TypeScript's recursive parser: that is
+    // the input's doing, not a tsflow bug.
+    const tooDeep = err instanceof RangeError && /call stack/i.test(err.message);
     const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
     const problem: LintProblem = {
-      rule: 'internal-error',
+      rule: tooDeep ? 'syntax-error' : 'internal-error',
       severity: 'error',
-      message: `tsflow could not analyse this file (a bug in tsflow; please report it with the file): ${detail}`,
+      message: tooDeep
+        ? 'the code is nested too deeply to be parsed; simplify it'
+        : `tsflow could not analyse this file (a bug in tsflow; please report it with the file): ${detail}`,
       file: abs,
       line: 1,
       column: 1,

@@ -5,6 +5,10 @@
 import { ts } from 'ts-morph';
 import { isThisNextCall } from './tail.js';
 
+// `ts.*` members are getters on TypeScript's bundled namespace: read once, not once per node.
+const SK = ts.SyntaxKind;
+const forEachChild = ts.forEachChild;
+
 export interface BodyScan {
   /** Every `this.next(...)` call, in source order. */
   nextCalls: ts.CallExpression[];
@@ -59,39 +63,45 @@ function isWriteTarget(node: ts.Node): boolean {
   }
 }
 
-/** Nodes with their own `this`: what happens inside is not the step's doing. */
-function hasOwnThis(node: ts.Node): boolean {
-  return (
-    ts.isFunctionDeclaration(node) ||
-    ts.isFunctionExpression(node) ||
-    ts.isClassLike(node) ||
-    ts.isMethodDeclaration(node) ||
-    ts.isAccessor(node) ||
-    ts.isConstructorDeclaration(node)
-  );
-}
-
 /** Scans a step body. `ignore` filters names that are not artifacts (steps, methods, runtime members). */
 export function scanBody(body: ts.Block | undefined, ignore: (name: string) => boolean): BodyScan {
   const nextCalls: ts.CallExpression[] = [];
   const assigns = new Set<string>();
   const reads = new Set<string>();
+  // Dispatch on the kind first: this visits every node of every step on each keystroke.
   const visit = (node: ts.Node): void => {
-    if (hasOwnThis(node)) return;
-    if (isThisNextCall(node)) {
-      // Its arguments are step references, not artifact reads.
-      nextCalls.push(node);
-      return;
+    switch (node.kind) {
+      // Nodes with their own `this`: what happens inside is not the step's doing.
+      case SK.FunctionDeclaration:
+      case SK.FunctionExpression:
+      case SK.ClassDeclaration:
+      case SK.ClassExpression:
+      case SK.MethodDeclaration:
+      case SK.GetAccessor:
+      case SK.SetAccessor:
+      case SK.Constructor:
+        return;
+      case SK.CallExpression:
+        if (isThisNextCall(node)) {
+          // Its arguments are step references, not artifact reads.
+          nextCalls.push(node);
+          return;
+        }
+        break;
+      case SK.PropertyAccessExpression:
+      case SK.ElementAccessExpression: {
+        const member = accessedMember(node);
+        if (member !== null) {
+          const parent = node.parent;
+          const isCall = parent && ts.isCallExpression(parent) && parent.expression === node;
+          if (!isCall && !ignore(member)) (isWriteTarget(node) ? assigns : reads).add(member);
+          return;
+        }
+        break;
+      }
     }
-    const member = accessedMember(node);
-    if (member !== null) {
-      const parent = node.parent;
-      const isCall = parent && ts.isCallExpression(parent) && parent.expression === node;
-      if (!isCall && !ignore(member)) (isWriteTarget(node) ? assigns : reads).add(member);
-      return;
-    }
-    ts.forEachChild(node, visit);
+    forEachChild(node, visit);
   };
-  if (body) ts.forEachChild(body, visit);
+  if (body) forEachChild(body, visit);
   return { nextCalls, assigns: [...assigns], reads: [...reads] };
 }

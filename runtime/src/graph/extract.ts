@@ -2,7 +2,7 @@
 // facts the linter needs. Never throws on a parse problem: TypeScript's parser recovers from any
 // input, and every step here tolerates the partial trees it produces.
 
-import { ts } from 'ts-morph';
+import { type SourceFile, ts } from 'ts-morph';
 import { checkBalance } from './balance.js';
 import { scanBody } from './body.js';
 import { type ReadDecorator, readDecorator } from './decorators.js';
@@ -155,7 +155,11 @@ function readFlow(ctx: Context, file: string, cls: ts.ClassDeclaration, name: st
 
 /** Extracts every flow class of a file. `file` is recorded as given (callers pass an absolute path). */
 export function extract(file: string, text: string): Extraction {
-  const sourceFile = parseSource(file, text);
+  return extractParsed(file, parseSource(file, text));
+}
+
+/** Extraction from an already parsed file (the parse is most of the cost; benchmarks separate them). */
+export function extractParsed(file: string, sourceFile: SourceFile): Extraction {
   const sf = sourceFile.compilerNode;
   const issues: Issue[] = syntaxDiagnostics(sourceFile).map((d) => {
     const start = d.start ?? 0;

@@ -60,15 +60,21 @@ export function normalizeParameterName(name: string): string {
   return name.toLowerCase().replace(/_/g, '-');
 }
 
-/** Levenshtein distance, for "did you mean" hints (inputs are short step names). */
+/** Edit distance counting a swap of neighbours as one edit (`retyr` → `retry`), for "did you mean". */
 function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  // Rows i-2, i-1 and i of the dynamic-programming table (optimal string alignment).
+  let older: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur.push(Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost));
+      let d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d = Math.min(d, older[j - 2]! + 1);
+      cur.push(d);
     }
+    older = prev;
     prev = cur;
   }
   return prev[b.length]!;

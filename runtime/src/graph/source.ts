@@ -8,6 +8,9 @@ import type { Range } from './types.js';
 
 let project: Project | undefined;
 
+// Read once: members of TypeScript's bundled namespace are getters, and this runs per node.
+const lineAndCharacter = ts.getLineAndCharacterOfPosition;
+
 function sharedProject(): Project {
   project ??= new Project({
     useInMemoryFileSystem: true,
@@ -16,6 +19,11 @@ function sharedProject(): Project {
     compilerOptions: { target: ts.ScriptTarget.ESNext, noLib: true, allowJs: true, jsx: ts.JsxEmit.Preserve },
   });
   return project;
+}
+
+/** Drops the shared project, e.g. after the parser failed midway, so the next parse starts clean. */
+export function resetProject(): void {
+  project = undefined;
 }
 
 /** The in-memory file name: only the extension matters (it picks the script kind: ts, tsx, js...). */
@@ -44,9 +52,9 @@ export function syntaxDiagnostics(sourceFile: SourceFile): readonly ts.Diagnosti
 /** 0-based LSP range of `[start, end)` offsets. TypeScript offsets are UTF-16 code units, as in LSP. */
 export function spanRange(sf: ts.SourceFile, start: number, end: number): Range {
   // Clamped: parser diagnostics at end of file may point one past the text.
-  const clamp = (pos: number) => Math.max(0, Math.min(pos, sf.text.length));
-  const s = ts.getLineAndCharacterOfPosition(sf, clamp(start));
-  const e = ts.getLineAndCharacterOfPosition(sf, clamp(Math.max(start, end)));
+  const max = sf.text.length;
+  const s = lineAndCharacter(sf, Math.max(0, Math.min(start, max)));
+  const e = lineAndCharacter(sf, Math.max(0, Math.min(Math.max(start, end), max)));
   return { start: { line: s.line, character: s.character }, end: { line: e.line, character: e.character } };
 }
 
