@@ -14,6 +14,8 @@ export interface BodyScan {
   nextCalls: ts.CallExpression[];
   assigns: string[];
   reads: string[];
+  /** In a join, `inputs.<name>` accesses (the name identifiers), to check they name incoming steps. */
+  inputAccesses: ts.Identifier[];
 }
 
 /** `this.x` or `this['x']` → `'x'`; anything else → null. */
@@ -30,6 +32,10 @@ function accessedMember(node: ts.Node): string | null {
     return node.argumentExpression.text;
   }
   return null;
+}
+
+function isIdentifierNamed(node: ts.Node, name: string): boolean {
+  return node.kind === SK.Identifier && (node as ts.Identifier).text === name;
 }
 
 function isAssignmentOperator(kind: ts.SyntaxKind): boolean {
@@ -63,9 +69,17 @@ function isWriteTarget(node: ts.Node): boolean {
   }
 }
 
-/** Scans a step body. `ignore` filters names that are not artifacts (steps, methods, runtime members). */
-export function scanBody(body: ts.Block | undefined, ignore: (name: string) => boolean): BodyScan {
+/**
+ * Scans a step body. `ignore` filters names that are not artifacts (steps, methods, runtime
+ * members); `inputsName` is a join's parameter name, whose `.x` accesses are collected.
+ */
+export function scanBody(
+  body: ts.Block | undefined,
+  ignore: (name: string) => boolean,
+  inputsName?: string,
+): BodyScan {
   const nextCalls: ts.CallExpression[] = [];
+  const inputAccesses: ts.Identifier[] = [];
   const assigns = new Set<string>();
   const reads = new Set<string>();
   // Dispatch on the kind first: this visits every node of every step on each keystroke.
@@ -97,11 +111,19 @@ export function scanBody(body: ts.Block | undefined, ignore: (name: string) => b
           if (!isCall && !ignore(member)) (isWriteTarget(node) ? assigns : reads).add(member);
           return;
         }
+        if (
+          inputsName !== undefined &&
+          node.kind === SK.PropertyAccessExpression &&
+          isIdentifierNamed((node as ts.PropertyAccessExpression).expression, inputsName)
+        ) {
+          const name = (node as ts.PropertyAccessExpression).name;
+          if (name.kind === SK.Identifier) inputAccesses.push(name as ts.Identifier);
+        }
         break;
       }
     }
     forEachChild(node, visit);
   };
   if (body) forEachChild(body, visit);
-  return { nextCalls, assigns: [...assigns], reads: [...reads] };
+  return { nextCalls, assigns: [...assigns], reads: [...reads], inputAccesses };
 }

@@ -46,7 +46,9 @@ function readStep(
   const last = body?.statements[body.statements.length - 1];
   const tail =
     last && ts.isExpressionStatement(last) && isThisNextCall(last.expression) ? last.expression : null;
-  const scan = scanBody(body, ignore);
+  const first = params[0];
+  const inputsName = first && ts.isIdentifier(first.name) ? first.name.text : undefined;
+  const scan = scanBody(body, ignore, inputsName);
   const parsed = tail ? parseTransition(sf, tail) : null;
   const nameRange = nodeRange(sf, method.name);
   const node: StepNode = {
@@ -67,7 +69,6 @@ function readStep(
     assigns: scan.assigns,
     reads: scan.reads,
   };
-  const first = params[0];
   if (first) node.paramName = ts.isIdentifier(first.name) ? first.name.text : first.name.getText(sf);
   const doc = leadingDoc(sf, method);
   if (doc !== undefined) node.doc = doc;
@@ -76,6 +77,7 @@ function readStep(
     misplacedCalls: scan.nextCalls.filter((c) => c !== tail).map((c) => nodeRange(sf, c)),
     transitionIssues: parsed?.issues ?? [],
     casesRange: parsed?.casesRange ?? null,
+    inputAccesses: scan.inputAccesses.map((id) => ({ name: id.text, range: nodeRange(sf, id) })),
     firstParamRange: first ? nodeRange(sf, first) : null,
     extraParamsRange: params.length > 1 ? nodesRange(sf, params[1]!, params[params.length - 1]!) : null,
   };

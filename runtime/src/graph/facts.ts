@@ -21,6 +21,8 @@ export interface StepFacts {
   transitionIssues: Issue[];
   /** The switch's cases object, `{ yes: this.a, no: this.b }`. */
   casesRange: Range | null;
+  /** In a join, `inputs.<name>` accesses: the name and the range of the `<name>` identifier. */
+  inputAccesses: { name: string; range: Range }[];
   /** The first declared parameter and the extra ones after it. */
   firstParamRange: Range | null;
   extraParamsRange: Range | null;

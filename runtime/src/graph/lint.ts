@@ -47,6 +47,7 @@ export const RULES: Readonly<Record<LintRuleId, string>> = {
   'switch-too-few-cases': 'a switch has fewer than two cases',
   'empty-foreach': 'a foreach goes straight into a join',
   'switch-into-join': 'a switch case goes straight into a join',
+  'unknown-input': 'a join reads inputs.x where x is not a step that leads into it',
   'decorator-below-step': 'a step decorator is written below @step (it must be above)',
   'duplicate-decorator': 'a decorator is applied twice to one step',
   'unknown-decorator': 'a decorator on a step is not a tsflow step decorator',
@@ -59,6 +60,9 @@ export const RULES: Readonly<Record<LintRuleId, string>> = {
 };
 
 const PARAMETER_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*$/;
+
+/** `inputs` is an array too: `inputs.length`, `inputs.map(...)` are not step names. */
+const ARRAY_MEMBERS: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Array.prototype));
 
 /** Builds problems for one file and flow with consistent positions. */
 class Reporter {
@@ -376,6 +380,7 @@ class FlowLinter {
         { step: s.name },
       );
     }
+    this.joinInputs();
     for (const issue of checkBalance(this.graph, this.index).issues) {
       const step = byName.get(issue.step)!;
       const related = issue.splits.map((name) => {
@@ -383,6 +388,27 @@ class FlowLinter {
         return { message: `the split at '${name}'`, range: split.transition?.range ?? split.nameRange };
       });
       this.r.add(issue.rule, step.nameRange, issue.message, { step: step.name, related });
+    }
+  }
+
+  /** `inputs.x` in a join must name a step with an edge into it (that is how inputs are keyed). */
+  private joinInputs(): void {
+    for (const s of this.graph.steps) {
+      if (!takesInputs(s)) continue;
+      const param = s.paramName ?? 'inputs';
+      for (const access of this.facts?.steps.get(s.name)?.inputAccesses ?? []) {
+        if (s.prev.includes(access.name) || ARRAY_MEMBERS.has(access.name)) continue;
+        const what = this.index.byName.has(access.name)
+          ? `'${access.name}' is a step, but it does not lead into '${s.name}'`
+          : `'${access.name}' is not a step`;
+        this.r.add(
+          'unknown-input',
+          access.range,
+          `${what}: in join '${s.name}', ${param}.<step> names a step that goes straight to it ` +
+            `(${stepList(s.prev) || 'none'}). To go through every input, use for (const input of ${param}).`,
+          { step: s.name },
+        );
+      }
     }
   }
 

@@ -220,7 +220,12 @@ class TransitionParser {
         }
         seen.add(t);
       });
-      if (opts.condition) {
+      if (opts.condition && opts.foreach) {
+        this.issue(
+          last,
+          `a transition is a foreach or a switch, not both: keep one of 'foreach' and 'condition'`,
+        );
+      } else if (opts.condition) {
         this.issue(
           last,
           `a condition needs a cases object as the first argument: this.next({ yes: this.a, no: this.b }, { condition: '${opts.condition.value}' })`,

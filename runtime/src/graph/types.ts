@@ -176,6 +176,8 @@ export type LintRuleId =
   | 'switch-too-few-cases'
   | 'empty-foreach'
   | 'switch-into-join'
+  /** In a join, `inputs.x` where `x` is not a step that leads into it. */
+  | 'unknown-input'
   | 'decorator-below-step'
   | 'duplicate-decorator'
   | 'unknown-decorator'
