@@ -6,11 +6,22 @@ import { UserError } from '../errors.js';
 import { VERSION } from '../version.js';
 import type { Command } from './common.js';
 import { checkCommand } from './commands/check.js';
+import { dumpCommand } from './commands/dump.js';
+import { logsCommand } from './commands/logs.js';
+import { runsCommand } from './commands/runs.js';
 import { graphCommand } from './commands/graph.js';
 import { runCommand } from './commands/run.js';
 import { showCommand } from './commands/show.js';
 
-const COMMANDS: Command[] = [runCommand, showCommand, checkCommand, graphCommand];
+const COMMANDS: Command[] = [
+  runCommand,
+  showCommand,
+  checkCommand,
+  graphCommand,
+  runsCommand,
+  dumpCommand,
+  logsCommand,
+];
 
 export function registerCommand(cmd: Command): void {
   COMMANDS.push(cmd);
