@@ -43,7 +43,8 @@ export interface DecoratorInfo {
   argsText: string | null;
   /**
    * The arguments when they are a literal object (`{ times: 3, minutesBetweenRetries: 0 }`):
-   * JSON values of the properties whose values are literals. `null` when not a literal object.
+   * JSON values of the properties whose values are literals. `{}` when called with no arguments
+   * (`@retry()`: all defaults); `null` when not a literal object or not called.
    */
   args: Record<string, unknown> | null;
   /**
@@ -114,12 +115,16 @@ export interface ParameterInfo {
   field: string;
   /** The command-line name (`--name`), the first argument of `Parameter(...)`. */
   name: string;
-  /** Explicit `type` option or inferred from a literal default. */
+  /**
+   * Explicit `type` option or inferred from a literal default, as the runtime does (`'string'`
+   * when there is no default); null when the default is not a literal.
+   */
   type: 'string' | 'number' | 'boolean' | 'json' | null;
   /** Source text of the default expression, if any. */
   defaultText?: string;
   /** JSON value of the default when it is a literal. */
   defaultValue?: unknown;
+  /** `required: true` and no default (the runtime ignores `required` when there is a default). */
   required: boolean;
   help?: string;
   /** The whole field declaration. */
