@@ -2,6 +2,7 @@
 
 import { ClientContext, type ClientOptions } from './context.js';
 import type { FlowJSON } from './json.js';
+import { LOAD_CONCURRENCY, mapLimit } from './limit.js';
 import { orNull } from './lookup.js';
 import { compareIds } from './pathspec.js';
 import { Run } from './run.js';
@@ -41,15 +42,13 @@ export class Flow<F = unknown> {
   async runs(filter: RunsFilter = {}): Promise<Run<F>[]> {
     const store = this.ctx.store(this.name);
     const ids = await store.listRuns();
-    const loaded = await Promise.all(
-      ids.map(async (id) => {
-        const [record, status] = await Promise.all([
-          orNull(() => store.readRun(id)),
-          orNull(() => store.readRunStatus(id)),
-        ]);
-        return record ? new Run<F>(this.ctx, record, status) : undefined;
-      }),
-    );
+    const loaded = await mapLimit(ids, LOAD_CONCURRENCY, async (id) => {
+      const [record, status] = await Promise.all([
+        orNull(() => store.readRun(id)),
+        orNull(() => store.readRunStatus(id)),
+      ]);
+      return record ? new Run<F>(this.ctx, record, status) : undefined;
+    });
     const wanted = filter.tag === undefined ? [] : typeof filter.tag === 'string' ? [filter.tag] : filter.tag;
     return loaded
       .filter((r): r is Run<F> => r !== undefined && wanted.every((t) => r.hasTag(t)))

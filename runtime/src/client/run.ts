@@ -5,6 +5,7 @@ import { NotFoundError } from '../errors.js';
 import type { FlowGraph } from '../graph/types.js';
 import { ClientContext, type ClientOptions } from './context.js';
 import { isoOrNull, type RunJSON } from './json.js';
+import { mapLimit } from './limit.js';
 import { orderedStepNames, orNull, runNotFound } from './lookup.js';
 import { parsePathspec } from './pathspec.js';
 import { Step } from './step.js';
@@ -122,7 +123,8 @@ export class Run<F = unknown> {
   /** Visible steps (not `_parameters`), in graph order when the graph is known. */
   async steps(): Promise<Step<F>[]> {
     const names = await orderedStepNames(this.ctx.store(this.flowName), this.id);
-    return Promise.all(names.map((n) => Step.load<F>(this.ctx, this.flowName, this.id, n)));
+    // A few steps at a time: each loads its tasks with bounded parallelism already.
+    return mapLimit(names, 4, (n) => Step.load<F>(this.ctx, this.flowName, this.id, n));
   }
 
   /** One step (also `_parameters`); NotFoundError listing the run's steps. */

@@ -4,6 +4,7 @@
 import { NotFoundError } from '../errors.js';
 import { ClientContext, type ClientOptions } from './context.js';
 import { isoOrNull, type StepJSON } from './json.js';
+import { LOAD_CONCURRENCY, mapLimit } from './limit.js';
 import { orNull, sortedTaskIds, stepNotFound } from './lookup.js';
 import { parsePathspec } from './pathspec.js';
 import { Task } from './task.js';
@@ -54,8 +55,8 @@ export class Step<F = unknown> {
     const record = await orNull(() => store.readStepRecord(runId, name));
     if (!record) throw await stepNotFound(ctx, flow, runId, name);
     const ids = await sortedTaskIds(store, runId, name);
-    const tasks = await Promise.all(
-      ids.map((taskId) => Task.load<F>(ctx, flow, { runId, step: name, taskId })),
+    const tasks = await mapLimit(ids, LOAD_CONCURRENCY, (taskId) =>
+      Task.load<F>(ctx, flow, { runId, step: name, taskId }),
     );
     return new Step<F>(flow, runId, name, record.createdAt, tasks);
   }
