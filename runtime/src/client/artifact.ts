@@ -4,7 +4,7 @@
 import type { ArtifactRef } from '../datastore/types.js';
 import { NotFoundError } from '../errors.js';
 import type { ClientContext, ClientOptions } from './context.js';
-import { type ArtifactJSON, type ArtifactToJSONOptions, artifactToJSON } from './json.js';
+import { type ArtifactJSON, type ArtifactToJSONOptions, artifactToJSON, INSPECT } from './json.js';
 import { parsePathspec } from './pathspec.js';
 // A cycle (task.ts imports this module), safe because neither uses the other at load time.
 import { Task } from './task.js';
@@ -62,6 +62,11 @@ export class DataArtifact<T = unknown> {
     return (await this.ctx
       .store(this.flowName)
       .loadArtifact(ref, { artifact: this.name, pathspec: this.taskPathspec })) as T;
+  }
+
+  /** `console.log(x)` shows the JSON form. */
+  [INSPECT](): unknown {
+    return this.toJSON();
   }
 
   toJSON(): ArtifactJSON {

@@ -1,7 +1,7 @@
 // Flow: the runs of one flow in a datastore.
 
 import { ClientContext, type ClientOptions } from './context.js';
-import type { FlowJSON } from './json.js';
+import { type FlowJSON, INSPECT } from './json.js';
 import { LOAD_CONCURRENCY, mapLimit } from './limit.js';
 import { orNull } from './lookup.js';
 import { compareIds } from './pathspec.js';
@@ -68,6 +68,11 @@ export class Flow<F = unknown> {
   /** One run by id; NotFoundError listing the newest runs. */
   run(id: string): Promise<Run<F>> {
     return Run.load<F>(this.ctx, this.name, id);
+  }
+
+  /** `console.log(x)` shows the JSON form. */
+  [INSPECT](): unknown {
+    return this.toJSON();
   }
 
   toJSON(): FlowJSON {

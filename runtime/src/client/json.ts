@@ -7,6 +7,9 @@
 
 import type { ForeachFrame, LogLine, RunState, SerializedError } from '../datastore/types.js';
 
+/** How Node's console shows an object; client objects show their JSON form rather than their internals. */
+export const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
 /** Version of the shapes below. */
 export const CLIENT_JSON_SCHEMA = 1;
 

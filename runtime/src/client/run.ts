@@ -4,7 +4,7 @@ import type { RunRecord, RunState, RunStatus } from '../datastore/types.js';
 import { NotFoundError } from '../errors.js';
 import type { FlowGraph } from '../graph/types.js';
 import { ClientContext, type ClientOptions } from './context.js';
-import { isoOrNull, type RunJSON } from './json.js';
+import { INSPECT, isoOrNull, type RunJSON } from './json.js';
 import { mapLimit } from './limit.js';
 import { orderedStepNames, orNull, runNotFound } from './lookup.js';
 import { parsePathspec } from './pathspec.js';
@@ -159,6 +159,11 @@ export class Run<F = unknown> {
   /** True when the run has `tag` among its user or system tags. */
   hasTag(tag: string): boolean {
     return this.tags.includes(tag) || this.systemTags.includes(tag);
+  }
+
+  /** `console.log(x)` shows the JSON form. */
+  [INSPECT](): unknown {
+    return this.toJSON();
   }
 
   toJSON(): RunJSON {

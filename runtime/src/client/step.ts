@@ -3,7 +3,7 @@
 
 import { NotFoundError } from '../errors.js';
 import { ClientContext, type ClientOptions } from './context.js';
-import { isoOrNull, type StepJSON } from './json.js';
+import { INSPECT, isoOrNull, type StepJSON } from './json.js';
 import { LOAD_CONCURRENCY, mapLimit } from './limit.js';
 import { orNull, sortedTaskIds, stepNotFound } from './lookup.js';
 import { parsePathspec } from './pathspec.js';
@@ -71,6 +71,11 @@ export class Step<F = unknown> {
     const first = this.loadedTasks[0];
     if (!first) throw new NotFoundError(`step ${this.pathspec} has no tasks yet`);
     return first;
+  }
+
+  /** `console.log(x)` shows the JSON form. */
+  [INSPECT](): unknown {
+    return this.toJSON();
   }
 
   toJSON(): StepJSON {

@@ -14,7 +14,7 @@ import type {
 import { NotFoundError } from '../errors.js';
 import { artifactNotFound, DataArtifact } from './artifact.js';
 import { ClientContext, type ClientOptions } from './context.js';
-import { type ArtifactToJSONOptions, isoOrNull, type TaskJSON } from './json.js';
+import { type ArtifactToJSONOptions, INSPECT, isoOrNull, type TaskJSON } from './json.js';
 import { orNull, taskNotFound } from './lookup.js';
 import { parsePathspec } from './pathspec.js';
 import type { ArtifactName, ArtifactValue, TaskData } from './types.js';
@@ -23,8 +23,6 @@ export interface TaskOptions extends ClientOptions {
   /** Which attempt to show (0-based); default: the latest committed one, else the latest started. */
   attempt?: number;
 }
-
-const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /**
  * A read-only object whose properties are promises of artifact values, each loaded on first
@@ -211,6 +209,11 @@ export class Task<F = unknown> {
 
   async stderr(): Promise<string> {
     return linesToText(await this.logLines('stderr'));
+  }
+
+  /** `console.log(x)` shows the JSON form. */
+  [INSPECT](): unknown {
+    return this.toJSON();
   }
 
   toJSON(): TaskJSON {
