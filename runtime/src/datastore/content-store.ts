@@ -4,18 +4,23 @@
 // A blob file is a 16-byte header followed by the payload:
 //   0..3   magic 'TSFB'
 //   4      format version (1)
-//   5      codec: 0 = none, 1 = snappy (raw snappy block of the whole payload)
+//   5      codec: 0 = none (the bytes themselves), 1 = snappy blocks (below)
 //   6..7   reserved (0)
 //   8..15  size of the uncompressed bytes, u64 little-endian
 // The header lets the codec change later without touching manifests, and its 16 bytes keep an
 // uncompressed payload 8-byte aligned so a Float64Array can view it without a copy.
 //
+// Snappy payload: u32 block size, u32 block count, one u32 compressed length per block, then the
+// blocks, each an independent snappy block of `block size` input bytes (the last may be shorter).
+// Blocks let the libuv pool (de)compress several at once while this thread hashes: on load, each
+// block is hashed and copied into place as soon as it is out, the next ones still decompressing.
+//
 // Codec choice: small blobs (< 4 KiB) are stored as-is, which also means the snappy native module
 // (~15 ms to load) is never loaded by a task that only handles small values. Large blobs are
-// sampled first: already-compressed or random-looking data (floats, images) skips compression
-// entirely; otherwise the compressed form is kept only if it is clearly smaller.
+// sampled first: already-compressed or random-looking data (float weights, media) skips
+// compression entirely; otherwise the compressed form is kept only if it is clearly smaller.
 
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { CorruptDataError } from '../errors.js';
 import type { FlowLayout } from './layout.js';
@@ -37,6 +42,8 @@ const SAMPLE_CHUNK = 64 * 1024;
 const SAMPLE_CHUNKS = 4;
 /** Keep the compressed form only when it saves at least this fraction. */
 const MIN_SAVING = 0.1;
+/** Uncompressed bytes per snappy block. */
+const BLOCK_SIZE = 1 << 20;
 
 let snappyModule: Snappy | undefined;
 /** snappy, loaded on first use (synchronously, so the sync read path can use it too). */
@@ -76,6 +83,29 @@ function looksCompressible(bytes: Buffer): boolean {
   return packed <= raw * (1 - MIN_SAVING);
 }
 
+/** Compresses `bytes` block by block on the libuv pool; the table goes first in the payload. */
+async function compressBlocks(bytes: Buffer): Promise<Buffer[]> {
+  const { compress } = snappy();
+  const jobs: Promise<Buffer>[] = [];
+  for (let off = 0; off < bytes.byteLength; off += BLOCK_SIZE) {
+    jobs.push(compress(bytes.subarray(off, off + BLOCK_SIZE)));
+  }
+  const blocks = await Promise.all(jobs);
+  const table = Buffer.alloc(8 + 4 * blocks.length);
+  table.writeUInt32LE(BLOCK_SIZE, 0);
+  table.writeUInt32LE(blocks.length, 4);
+  blocks.forEach((b, i) => {
+    table.writeUInt32LE(b.byteLength, 8 + 4 * i);
+  });
+  return [table, ...blocks];
+}
+
+interface Block {
+  packed: Buffer;
+  /** Its uncompressed size. */
+  size: number;
+}
+
 export interface SavedBlob {
   sha: string;
   /** Uncompressed size. */
@@ -110,40 +140,47 @@ export class ContentStore {
     const size = bytes.byteLength;
     const compress = size >= MIN_COMPRESS_BYTES && looksCompressible(bytes);
     // Compression runs on the libuv pool while this thread hashes.
-    const packedPromise = compress ? snappy().compress(bytes) : undefined;
+    const packedPromise = compress ? compressBlocks(bytes) : undefined;
     packedPromise?.catch(() => {}); // awaited below; never an unhandled rejection on early return
     const sha = sha256Hex(bytes);
     const key = this.key(sha);
     if (await this.backend.exists(key)) return { sha, size, written: false };
 
     let codec = CODEC_NONE;
-    let body: Uint8Array = bytes;
+    let body: Uint8Array[] = [bytes];
     if (packedPromise) {
       const packed = await packedPromise;
-      if (packed.byteLength <= size * (1 - MIN_SAVING)) {
+      if (packed.reduce((n, b) => n + b.byteLength, 0) <= size * (1 - MIN_SAVING)) {
         codec = CODEC_SNAPPY;
         body = packed;
       }
     }
-    const written = await this.backend.put(key, [header(codec, size), body], { ifAbsent: true });
+    const written = await this.backend.put(key, [header(codec, size), ...body], { ifAbsent: true });
     return { sha, size, written };
   }
 
   /** Reads, decompresses and verifies a blob; anything off throws CorruptDataError naming artifact, task and file. */
   async load(sha: string, ctx: ArtifactContext): Promise<Buffer> {
-    const file = await this.backend.get(this.key(sha));
-    const parsed = this.parse(sha, file, ctx);
-    let bytes: Buffer;
-    if (parsed.codec === CODEC_SNAPPY) {
+    const parsed = this.parse(sha, await this.backend.get(this.key(sha)), ctx);
+    if (parsed.codec === CODEC_NONE) return this.verify(sha, parsed, ctx);
+    const blocks = this.blocks(sha, parsed, ctx);
+    const { uncompress } = snappy();
+    // Every block is queued on the pool at once; this thread hashes and places them in order.
+    const jobs = blocks.map((b) => uncompress(b.packed, { asBuffer: true }) as Promise<Buffer>);
+    for (const j of jobs) j.catch(() => {});
+    const out = Buffer.allocUnsafeSlow(parsed.size);
+    const hash = createHash('sha256');
+    let offset = 0;
+    for (let i = 0; i < blocks.length; i++) {
+      let raw: Buffer;
       try {
-        bytes = (await snappy().uncompress(parsed.payload, { asBuffer: true })) as Buffer;
+        raw = await jobs[i]!;
       } catch (e) {
-        throw this.corrupt(sha, ctx, `does not decompress (${(e as Error).message})`);
+        throw this.corrupt(sha, ctx, `does not decompress (block ${i}: ${(e as Error).message})`);
       }
-    } else {
-      bytes = parsed.payload;
+      offset = this.place(sha, ctx, raw, blocks[i]!, i, out, offset, hash);
     }
-    return this.verify(sha, parsed.size, bytes, ctx);
+    return this.checkDigest(sha, hash, out, ctx);
   }
 
   /** `load`, synchronously (backends with `getSync` only). */
@@ -155,17 +192,22 @@ export class ContentStore {
       );
     }
     const parsed = this.parse(sha, getSync(this.key(sha)), ctx);
-    let bytes: Buffer;
-    if (parsed.codec === CODEC_SNAPPY) {
+    if (parsed.codec === CODEC_NONE) return this.verify(sha, parsed, ctx);
+    const blocks = this.blocks(sha, parsed, ctx);
+    const { uncompressSync } = snappy();
+    const out = Buffer.allocUnsafeSlow(parsed.size);
+    const hash = createHash('sha256');
+    let offset = 0;
+    for (let i = 0; i < blocks.length; i++) {
+      let raw: Buffer;
       try {
-        bytes = snappy().uncompressSync(parsed.payload, { asBuffer: true }) as Buffer;
+        raw = uncompressSync(blocks[i]!.packed, { asBuffer: true }) as Buffer;
       } catch (e) {
-        throw this.corrupt(sha, ctx, `does not decompress (${(e as Error).message})`);
+        throw this.corrupt(sha, ctx, `does not decompress (block ${i}: ${(e as Error).message})`);
       }
-    } else {
-      bytes = parsed.payload;
+      offset = this.place(sha, ctx, raw, blocks[i]!, i, out, offset, hash);
     }
-    return this.verify(sha, parsed.size, bytes, ctx);
+    return this.checkDigest(sha, hash, out, ctx);
   }
 
   private parse(sha: string, file: Buffer | null, ctx: ArtifactContext): Parsed {
@@ -188,11 +230,64 @@ export class ContentStore {
     return { codec, size: Number(size), payload: file.subarray(BLOB_HEADER_SIZE) };
   }
 
-  private verify(sha: string, size: number, bytes: Buffer, ctx: ArtifactContext): Buffer {
-    if (bytes.byteLength !== size) {
-      throw this.corrupt(sha, ctx, `holds ${bytes.byteLength} bytes where its header says ${size}`);
+  /** Splits a snappy payload into its blocks, checking the table against the header's size. */
+  private blocks(sha: string, parsed: Parsed, ctx: ArtifactContext): Block[] {
+    const { payload, size } = parsed;
+    const bad = (why: string) => this.corrupt(sha, ctx, `has a damaged block table (${why})`);
+    if (payload.byteLength < 8) throw bad('too short');
+    const blockSize = payload.readUInt32LE(0);
+    const count = payload.readUInt32LE(4);
+    if (blockSize === 0 || count !== Math.ceil(size / blockSize))
+      throw bad(`${count} blocks of ${blockSize} bytes for ${size} bytes`);
+    let offset = 8 + 4 * count;
+    if (payload.byteLength < offset) throw bad('too short');
+    const out: Block[] = [];
+    for (let i = 0; i < count; i++) {
+      const len = payload.readUInt32LE(8 + 4 * i);
+      if (offset + len > payload.byteLength) throw bad(`block ${i} runs past the end`);
+      out.push({
+        packed: payload.subarray(offset, offset + len),
+        size: Math.min(blockSize, size - i * blockSize),
+      });
+      offset += len;
     }
-    const actual = sha256Hex(bytes);
+    if (offset !== payload.byteLength) throw bad(`${payload.byteLength - offset} bytes after the last block`);
+    return out;
+  }
+
+  /** Copies one decompressed block into place and hashes it; returns the next offset. */
+  private place(
+    sha: string,
+    ctx: ArtifactContext,
+    raw: Buffer,
+    block: Block,
+    i: number,
+    out: Buffer,
+    offset: number,
+    hash: Hash,
+  ): number {
+    if (raw.byteLength !== block.size) {
+      throw this.corrupt(
+        sha,
+        ctx,
+        `has block ${i} of ${raw.byteLength} bytes where ${block.size} were expected`,
+      );
+    }
+    raw.copy(out, offset);
+    hash.update(raw);
+    return offset + raw.byteLength;
+  }
+
+  /** An uncompressed payload: the bytes themselves. */
+  private verify(sha: string, { payload, size }: Parsed, ctx: ArtifactContext): Buffer {
+    if (payload.byteLength !== size) {
+      throw this.corrupt(sha, ctx, `holds ${payload.byteLength} bytes where its header says ${size}`);
+    }
+    return this.checkDigest(sha, createHash('sha256').update(payload), payload, ctx);
+  }
+
+  private checkDigest(sha: string, hash: Hash, bytes: Buffer, ctx: ArtifactContext): Buffer {
+    const actual = hash.digest('hex');
     if (actual !== sha)
       throw this.corrupt(sha, ctx, `does not match its name: its content hashes to ${actual}`);
     return bytes;

@@ -176,13 +176,25 @@ export class LocalBackend implements StorageBackend {
     }
     const handle = await fsp.open(file, 'wx');
     try {
-      const chunks = Array.isArray(data) ? (data as readonly Uint8Array[]) : [data as Buffer | string];
-      // FileHandle.writeFile writes all of its data at the current position, looping over partial writes.
-      for (const chunk of chunks) await handle.writeFile(chunk);
+      if (typeof data === 'string') await handle.writeFile(data);
+      else await writeAll(handle, Array.isArray(data) ? (data as readonly Uint8Array[]) : [data as Buffer]);
       if (this.fsync) await handle.sync();
     } finally {
       await handle.close();
     }
+  }
+}
+
+/** writev until every byte is out (the kernel may take fewer bytes, or fewer buffers, per call). */
+async function writeAll(handle: fsp.FileHandle, chunks: readonly Uint8Array[]): Promise<void> {
+  let pending = chunks.filter((c) => c.byteLength > 0);
+  while (pending.length > 0) {
+    let { bytesWritten } = await handle.writev(pending as Uint8Array[]);
+    let i = 0;
+    while (i < pending.length && bytesWritten >= pending[i]!.byteLength)
+      bytesWritten -= pending[i++]!.byteLength;
+    pending = pending.slice(i);
+    if (bytesWritten > 0) pending[0] = pending[0]!.subarray(bytesWritten);
   }
 }
 
