@@ -102,6 +102,27 @@ describe('content-addressed store', () => {
     });
   }
 
+  it('large compressed blobs are stored in blocks; damage in any block is caught', async () => {
+    const { store, root } = open('blocks');
+    const value = Array.from({ length: 300_000 }, (_, i) => `row ${i % 1000}`).join('\n'); // ~3 MB
+    const ref = await store.saveArtifact(value, ctx);
+    const file = path.join(root, 'BlobFlow', 'data', ref.sha.slice(0, 2), ref.sha);
+    const bytes = fs.readFileSync(file);
+    assert.equal(bytes[5], CODEC_SNAPPY);
+    const blocks = bytes.readUInt32LE(BLOB_HEADER_SIZE + 4);
+    assert.equal(blocks, Math.ceil(ref.size / bytes.readUInt32LE(BLOB_HEADER_SIZE)));
+    assert.ok(blocks >= 3, `${blocks} blocks`);
+    assert.equal(await store.loadArtifact(ref, ctx), value);
+    assert.equal(store.loadArtifactSync(ref, ctx), value);
+    for (const at of [BLOB_HEADER_SIZE + 9, Math.floor(bytes.length / 2)]) {
+      const damaged = Buffer.from(bytes);
+      damaged[at] = damaged[at]! ^ 0x10;
+      fs.writeFileSync(file, damaged);
+      await assert.rejects(() => store.loadArtifact(ref, ctx), CorruptDataError);
+      assert.throws(() => store.loadArtifactSync(ref, ctx), CorruptDataError);
+    }
+  });
+
   it('a truncated, foreign or missing blob is an error too', async () => {
     const { store, root } = open('broken');
     const ref = await store.saveArtifact('x'.repeat(10_000), ctx);
