@@ -190,6 +190,7 @@ async function writeAll(handle: fsp.FileHandle, chunks: readonly Uint8Array[]): 
   let pending = chunks.filter((c) => c.byteLength > 0);
   while (pending.length > 0) {
     let { bytesWritten } = await handle.writev(pending as Uint8Array[]);
+    if (bytesWritten === 0) throw new Error('writev wrote nothing (disk full?)');
     let i = 0;
     while (i < pending.length && bytesWritten >= pending[i]!.byteLength)
       bytesWritten -= pending[i++]!.byteLength;
