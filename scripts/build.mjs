@@ -1,6 +1,5 @@
 // Builds every bundle of the repo with esbuild. Today: the runtime package (library, CLI, task
-// worker, client, graph). Entry points share chunks (splitting) so the flow API that a flow bundle
-// imports and the one the task worker drives are the same module instance.
+// worker, client, graph).
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -12,18 +11,10 @@ const outdir = path.join(runtime, 'dist');
 fs.rmSync(outdir, { recursive: true, force: true });
 
 const started = performance.now();
-await build({
+const common = {
   absWorkingDir: runtime,
-  entryPoints: {
-    index: 'src/index.ts',
-    cli: 'src/cli/main.ts',
-    worker: 'src/runtime/worker.ts',
-    client: 'src/client/index.ts',
-    graph: 'src/graph/index.ts',
-  },
   outdir,
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
@@ -31,7 +22,26 @@ await build({
   // Dependencies stay external: ts-morph is large and only the linter loads it; esbuild and
   // snappy ship native binaries.
   packages: 'external',
-  chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
-});
+};
+await Promise.all([
+  // What a task process loads, each as ONE file: every extra module costs every task a resolve
+  // and a compile. They share no class identity with the CLI's copy and need none: flows are
+  // recognised through Symbol.for() markers (runtime/src/flow/symbols.ts).
+  build({
+    ...common,
+    entryPoints: {
+      index: 'src/index.ts',
+      worker: 'src/runtime/worker.ts',
+      prepare: 'src/runtime/prepare-main.ts',
+    },
+  }),
+  // The CLI, the client and the graph share chunks.
+  build({
+    ...common,
+    entryPoints: { cli: 'src/cli/main.ts', client: 'src/client/index.ts', graph: 'src/graph/index.ts' },
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+  }),
+]);
 console.log(`built runtime/dist in ${Math.round(performance.now() - started)} ms`);

@@ -4,7 +4,7 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { LogStream } from '../datastore/types.js';
-import type { TaskSpec, WorkerMessage } from '../runtime/task-spec.js';
+import type { TaskSpec } from '../runtime/task-spec.js';
 
 export interface LocalComputeOptions {
   /** Absolute path of the runtime's `worker.js`. */
@@ -63,15 +63,21 @@ export class TaskProcess {
   run(spec: TaskSpec, onLine: LineHandler): void {
     this.handler = onLine;
     for (const [s, t, ts] of this.early.splice(0)) onLine(s, t, ts);
-    const msg: WorkerMessage = { type: 'run', spec };
-    this.child.send(msg, (err) => {
-      if (err)
-        this.emit('stderr', `could not hand the task to process ${this.pid}: ${err.message}`, Date.now());
+    const stdin = this.child.stdin;
+    if (!stdin) throw new Error('task process has no stdin');
+    stdin.on('error', (err) => {
+      this.emit('stderr', `could not hand the task to process ${this.pid}: ${err.message}`, Date.now());
     });
+    stdin.end(`${JSON.stringify(spec)}\n`);
   }
 
   kill(signal: NodeJS.Signals = 'SIGTERM'): void {
     if (this.alive) this.child.kill(signal);
+  }
+
+  /** Lets an idle process go: it reads EOF instead of a task and exits by itself. */
+  release(): void {
+    this.child.stdin?.end();
   }
 
   private onData(stream: LogStream, chunk: string): void {
@@ -91,16 +97,18 @@ export class TaskProcess {
 export class LocalCompute {
   private readonly warm: TaskProcess[] = [];
   private readonly spare: number;
+  /** Extra Node flags for task processes, e.g. `--cpu-prof` (which NODE_OPTIONS refuses). */
+  private readonly nodeArgs: string[];
 
   constructor(private readonly opts: LocalComputeOptions) {
     this.spare = opts.spare ?? 1;
+    this.nodeArgs = (process.env.TSFLOW_TASK_NODE_ARGS ?? '').split(' ').filter(Boolean);
   }
 
   private spawnOne(): TaskProcess {
-    const child = spawn(process.execPath, [this.opts.workerScript, this.opts.bundle], {
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    const child = spawn(process.execPath, [...this.nodeArgs, this.opts.workerScript, this.opts.bundle], {
+      stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, ...this.opts.env },
-      serialization: 'json',
     });
     const proc = new TaskProcess(child);
     // A warm process that dies before it gets a task (e.g. the machine is out of memory) is dropped.

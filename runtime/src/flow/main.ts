@@ -64,7 +64,10 @@ export function main(flowClass: FlowClass): void {
   if (caller && realpath(caller) !== realpath(entry)) return;
   const [command = 'show', ...rest] = process.argv.slice(2);
   const argv = command.startsWith('-') ? [command, ...rest] : [command, entry, ...rest];
-  void import('../cli/main.js').then(
+  // A computed specifier so bundlers leave the CLI out of the flow API bundle (every task process
+  // loads that bundle; the CLI pulls in esbuild and ts-morph). Resolves to dist/cli.js.
+  const cliUrl = new URL('./cli.js', import.meta.url).href;
+  void (import(cliUrl) as Promise<typeof import('../cli/main.js')>).then(
     (cli) =>
       cli.main(argv).then((code) => {
         process.exitCode = code;

@@ -7,22 +7,15 @@
 
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Plugin, build } from 'esbuild';
 import { UserError } from '../errors.js';
+import { cacheDir, writeAtomic } from './cache-dir.js';
 
 /** The runtime's dist folder (this module is bundled into it). */
 export function runtimeDist(): string {
   return path.dirname(fileURLToPath(import.meta.url)).replace(/[\\/]chunks$/, '');
-}
-
-function bundleCacheDir(): string {
-  const dir =
-    process.env.TSFLOW_CACHE_DIR ?? path.join(os.tmpdir(), `tsflow-${os.userInfo().uid}`, 'bundles');
-  fs.mkdirSync(dir, { recursive: true });
-  return dir;
 }
 
 function runtimePlugin(dist: string): Plugin {
@@ -94,11 +87,7 @@ export async function bundleFlow(file: string): Promise<FlowBundle> {
   const out = result.outputFiles?.[0];
   if (!out) throw new Error(`esbuild produced no output for ${abs}`);
   const sha = crypto.createHash('sha256').update(out.contents).digest('hex');
-  const target = path.join(bundleCacheDir(), `${sha.slice(0, 32)}.mjs`);
-  if (!fs.existsSync(target)) {
-    const tmp = `${target}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, out.contents);
-    fs.renameSync(tmp, target);
-  }
+  const target = path.join(cacheDir('bundles'), `${sha.slice(0, 32)}.mjs`);
+  if (!fs.existsSync(target)) writeAtomic(target, out.contents);
   return { path: target, sha };
 }

@@ -9,9 +9,10 @@ import { UserError } from '../errors.js';
 import type { FlowSpec } from '../flow/spec.js';
 import { isFlowClass } from '../flow/spec.js';
 import { flowRegistry, whileLoadingFlows } from '../flow/main.js';
-import { type ParameterDef, collectParameters, parseParameterValue } from '../flow/parameter.js';
+import { type ParameterDef, parseParameterValue } from '../flow/parameter.js';
 import type { FileAnalysis, FlowGraph } from '../graph/types.js';
-import { type FlowBundle, bundleFlow } from './bundle.js';
+import { type FlowBundle, bundleFlow, runtimeDist } from './bundle.js';
+import { spawn } from 'node:child_process';
 
 export class LintFailedError extends UserError {
   override name = 'LintFailedError';
@@ -54,15 +55,14 @@ export function pickFlow(analysis: FileAnalysis, wanted?: string): FlowGraph {
 }
 
 export async function analyze(file: string): Promise<FileAnalysis> {
-  const { analyzeFile } = await import('../graph/index.js');
-  return analyzeFile(file);
+  const { analyzeCached } = await import('./lint-cache.js');
+  return analyzeCached(file);
 }
 
 export interface PreparedFlow {
   file: string;
   graph: FlowGraph;
   bundle: FlowBundle;
-  flowClass: new () => FlowSpec;
   parameters: ParameterDef[];
 }
 
@@ -80,20 +80,50 @@ export async function loadFlowClass(bundle: FlowBundle, name: string): Promise<n
   return cls;
 }
 
+/** What `prepare.js` answers (see prepare-main.ts). */
+export type PrepareReply =
+  | { ok: true; analysis: FileAnalysis; graph: FlowGraph; parameters: ParameterDef[] }
+  | { ok: false; analysis?: FileAnalysis; userError?: string; error?: string };
+
+function runPrepareProcess(
+  file: string,
+  bundle: FlowBundle,
+  flow: string | undefined,
+): Promise<PrepareReply> {
+  const script = path.join(runtimeDist(), 'prepare.js');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, file, bundle.path, ...(flow ? [flow] : [])], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      try {
+        resolve(JSON.parse(out) as PrepareReply);
+      } catch {
+        reject(
+          new Error(`preparing ${file} failed (${signal ?? `exit code ${code}`}): ${out.slice(0, 2000)}`),
+        );
+      }
+    });
+  });
+}
+
+/**
+ * Lints, bundles and loads a flow for `run`, keeping the heavy parts (TypeScript, the flow's own
+ * module) out of this process: see prepare-main.ts.
+ */
 export async function prepareFlow(file: string, opts: { flow?: string } = {}): Promise<PreparedFlow> {
   const abs = checkFileExists(file);
-  const [analysis, bundle] = await Promise.all([analyze(abs), bundleFlow(abs)]);
-  if (analysis.problems.some((p) => p.severity === 'error')) throw new LintFailedError(analysis);
-  const graph = pickFlow(analysis, opts.flow);
-  const flowClass = await loadFlowClass(bundle, graph.name);
-  let parameters: ParameterDef[];
-  try {
-    parameters = collectParameters(new flowClass());
-  } catch (err) {
-    if (err instanceof UserError) throw new UserError(`${abs}: ${err.message}`);
-    throw new UserError(`${abs}: constructing ${graph.name} failed: ${(err as Error).message}`);
-  }
-  return { file: abs, graph, bundle, flowClass, parameters };
+  const bundle = await bundleFlow(abs);
+  const reply = await runPrepareProcess(abs, bundle, opts.flow);
+  if (reply.ok) return { file: abs, graph: reply.graph, bundle, parameters: reply.parameters };
+  if (reply.analysis) throw new LintFailedError(reply.analysis);
+  if (reply.userError) throw new UserError(reply.userError);
+  throw new Error(reply.error ?? `preparing ${abs} failed`);
 }
 
 /** Command-line values for the flow's parameters: every one known, typed and present if required. */

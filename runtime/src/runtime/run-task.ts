@@ -20,6 +20,14 @@ import { serializeError } from './errors.js';
 
 type FlowClass = new () => FlowSpec;
 
+/**
+ * A step broke the flow's contract (no transition, a foreach over nothing, a switch value that is
+ * no case...). Its stack would only show tsflow's internals, so only the message is reported.
+ */
+export class FlowError extends Error {
+  override name = 'FlowError';
+}
+
 async function readManifest(
   store: FlowStore,
   ref: ParentRef,
@@ -52,7 +60,7 @@ function toList(value: unknown, what: string): unknown[] {
     typeof value === 'string' ||
     !(Symbol.iterator in Object(value))
   ) {
-    throw new TypeError(
+    throw new FlowError(
       `${what} is not a list (an array or other iterable), it is ${value === null ? 'null' : typeof value}`,
     );
   }
@@ -67,18 +75,20 @@ function takenTransition(
 ): TakenTransition | null {
   const node = spec.node;
   if (node.isEnd) {
-    if (next) throw new Error(`step '${spec.step}' is the end step and must not call this.next()`);
+    if (next) throw new FlowError(`step '${spec.step}' is the end step and must not call this.next()`);
     return null;
   }
   if (!next)
-    throw new Error(`step '${spec.step}' finished without calling this.next(); make it the last statement`);
+    throw new FlowError(
+      `step '${spec.step}' finished without calling this.next(); make it the last statement`,
+    );
   const fields = inst as unknown as Record<string, unknown>;
   if (next.foreach) {
     const list = toList(fields[next.foreach], `foreach artifact '${next.foreach}' of step '${spec.step}'`);
     if (list.length === 0)
-      throw new Error(`step '${spec.step}': foreach over '${next.foreach}' has no elements`);
+      throw new FlowError(`step '${spec.step}': foreach over '${next.foreach}' has no elements`);
     if (list.length > spec.maxNumSplits) {
-      throw new Error(
+      throw new FlowError(
         `step '${spec.step}': foreach over '${next.foreach}' would start ${list.length} tasks, more than --max-num-splits ${spec.maxNumSplits}; raise --max-num-splits if that is intended`,
       );
     }
@@ -96,7 +106,7 @@ function takenTransition(
     const value = String(raw);
     const chosen = next.cases[value];
     if (chosen === undefined) {
-      throw new Error(
+      throw new FlowError(
         `step '${spec.step}': condition '${next.condition}' is ${label(raw)}, which is none of the cases ${Object.keys(next.cases).join(', ')}`,
       );
     }
@@ -122,6 +132,8 @@ export async function runTask(
   store: FlowStore,
   mod: Record<string, unknown>,
   registry: Map<string, FlowClass>,
+  /** Formats an error for the task's stderr (maps bundle frames to the flow's source). */
+  report: (err: unknown) => string = (e) => String(e instanceof Error ? e.stack : e),
 ): Promise<TaskResult> {
   const key = { runId: spec.runId, step: spec.step, taskId: spec.taskId };
   const pathspec = taskPathspec(spec);
@@ -219,7 +231,7 @@ export async function runTask(
     transition = takenTransition(spec, inst, ctx.next);
     if (transition) {
       const problem = checkTransition(spec.node, transition);
-      if (problem) throw new Error(problem);
+      if (problem) throw new FlowError(problem);
     }
     const artifacts = { ...(await binder.persist(inst, inherited)), ...paramRefs };
     const data: AttemptData = { attempt: spec.attempt, artifacts, transition };
@@ -233,7 +245,9 @@ export async function runTask(
     return { ok: true };
   } catch (err) {
     const error = serializeError(err);
-    process.stderr.write(`${error.stack ?? `${error.name}: ${error.message}`}\n`);
+    const shown = report(err);
+    if (error.stack) error.stack = shown;
+    process.stderr.write(`${shown}\n`);
     // Keep what the step produced for debugging, if it can be saved; the failure itself is what counts.
     let data: AttemptData | null = null;
     if (inst) {

@@ -27,9 +27,6 @@ export interface TaskSpec {
   maxNumSplits: number;
 }
 
-/** Messages from the scheduler to a task worker over the IPC channel. */
-export type WorkerMessage = { type: 'run'; spec: TaskSpec };
-
 export function taskPathspec(spec: Pick<TaskSpec, 'flow' | 'runId' | 'step' | 'taskId'>): string {
   return `${spec.flow}/${spec.runId}/${spec.step}/${spec.taskId}`;
 }

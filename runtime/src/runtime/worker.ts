@@ -1,17 +1,17 @@
-// Entry point of a task process: `node worker.js <bundle.mjs>`. It loads the flow bundle at once
-// (so a pre-started worker is warm), then waits for one `run` message over IPC, runs that one
-// task and exits. One process per task: a crash or `process.exit` in a step takes down only
-// its own task. Without an IPC channel (e.g. `tsflow spin` in the foreground) the spec comes
-// from the TSFLOW_TASK_SPEC environment variable.
+// Entry point of a task process: `node worker.js <bundle.mjs>`. It imports the flow bundle at
+// once (so a process started ahead of need is warm), then reads its task, one JSON line, from
+// stdin, runs that one task and exits. One process per task: a crash or `process.exit` in a step
+// takes down only its own task. stdin rather than an IPC channel because an IPC channel makes
+// every task process load Node's networking and stream machinery, a measurable share of a
+// trivial task's cost. `tsflow spin` passes the spec in TSFLOW_TASK_SPEC instead.
 
+import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { openFlowStore } from '../datastore/index.js';
 import { flowRegistry, whileLoadingFlows } from '../flow/main.js';
 import { runTask } from './run-task.js';
-import type { TaskSpec, WorkerMessage } from './task-spec.js';
-
-// Stack traces of a failing step point at the flow's TypeScript source (the bundle has a map).
-process.setSourceMapsEnabled(true);
+import { mapStack } from './source-map.js';
+import type { TaskSpec } from './task-spec.js';
 
 const bundle = process.argv[2];
 if (!bundle) {
@@ -19,34 +19,67 @@ if (!bundle) {
   process.exit(2);
 }
 
-const loaded: Promise<Record<string, unknown>> = whileLoadingFlows(
-  () => import(pathToFileURL(bundle).href) as Promise<Record<string, unknown>>,
-);
-// Reported when a task is assigned, so the error lands in that task's log.
-loaded.catch(() => {});
+/** Reads stdin up to the first newline (or EOF), blocking: this process has nothing else to do. */
+function readSpecLine(): string {
+  const chunks: Buffer[] = [];
+  const buf = Buffer.alloc(64 * 1024);
+  for (;;) {
+    let n: number;
+    try {
+      n = fs.readSync(0, buf, 0, buf.length, null);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EAGAIN') {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
+        continue;
+      }
+      if ((err as NodeJS.ErrnoException).code === 'EOF') break;
+      throw err;
+    }
+    if (n === 0) break;
+    const part = buf.subarray(0, n);
+    const nl = part.indexOf(10);
+    chunks.push(Buffer.from(nl >= 0 ? part.subarray(0, nl) : part));
+    if (nl >= 0) break;
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
 
-async function run(spec: TaskSpec): Promise<never> {
-  let mod: Record<string, unknown>;
+/** Errors whose stack shows only tsflow's internals: the message says it all. */
+const MESSAGE_ONLY = new Set(['FlowError', 'ArtifactSerializationError', 'CorruptDataError']);
+
+function report(err: unknown): string {
+  if (err instanceof Error && MESSAGE_ONLY.has(err.name)) return `${err.name}: ${err.message}`;
+  const text = err instanceof Error ? (err.stack ?? `${err.name}: ${err.message}`) : String(err);
+  return mapStack(text, bundle!);
+}
+
+async function main(): Promise<number> {
+  let mod: Record<string, unknown> | undefined;
+  let loadError: unknown;
   try {
-    mod = await loaded;
+    mod = await whileLoadingFlows(
+      () => import(pathToFileURL(bundle!).href) as Promise<Record<string, unknown>>,
+    );
   } catch (err) {
-    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-    process.exit(1);
+    loadError = err;
+  }
+  const raw = process.env.TSFLOW_TASK_SPEC ?? readSpecLine();
+  if (!raw) return 0; // the scheduler closed stdin without a task: it no longer needs this process
+  const spec = JSON.parse(raw) as TaskSpec;
+  if (!mod) {
+    // Reported once a task is assigned, so the error lands in that task's log.
+    process.stderr.write(`${report(loadError)}\n`);
+    return 1;
   }
   const store = openFlowStore(spec.datastoreRoot, spec.flow);
-  const result = await runTask(spec, store, mod, flowRegistry());
-  process.exit(result.ok ? 0 : 1);
+  const result = await runTask(spec, store, mod, flowRegistry(), report);
+  return result.ok ? 0 : 1;
 }
 
-if (process.send) {
-  process.once('message', (msg: WorkerMessage) => {
-    if (msg?.type === 'run') void run(msg.spec);
-  });
-} else {
-  const raw = process.env.TSFLOW_TASK_SPEC;
-  if (!raw) {
-    console.error('worker.js: no IPC channel and no TSFLOW_TASK_SPEC');
-    process.exit(2);
-  }
-  void run(JSON.parse(raw) as TaskSpec);
-}
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`${report(err)}\n`);
+    process.exit(1);
+  },
+);
