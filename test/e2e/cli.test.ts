@@ -150,3 +150,24 @@ test('a flow file anywhere on disk runs with no node_modules beside it', async (
   );
   assert.equal(fs.existsSync(path.join(dir, 'node_modules')), false);
 });
+
+test('a blob whose bytes no longer match its hash is reported, never used', async () => {
+  const root = tempDir();
+  const r = await tsflow(['run', example('petsflow.ts')], { root });
+  assert.equal(r.code, 0, show(r));
+  const runId = runIdOf(r);
+  const manifest = JSON.parse(
+    fs.readFileSync(path.join(root, 'PetsFlow', runId, 'join/4/0.data.json'), 'utf8'),
+  );
+  const sha: string = manifest.artifacts.pets.sha;
+  const blob = path.join(root, 'PetsFlow/data', sha.slice(0, 2), sha);
+  const bytes = fs.readFileSync(blob);
+  bytes[bytes.length - 3] ^= 0xff;
+  fs.writeFileSync(blob, bytes);
+  const dump = await tsflow(['dump', `PetsFlow/${runId}/join/4/pets`], { root });
+  assert.equal(dump.code, 1, show(dump));
+  assert.ok(dump.stderr.includes(blob), `names the file:\n${dump.stderr}`);
+  assert.match(dump.stderr, /'pets'/);
+  assert.match(dump.stderr, new RegExp(`PetsFlow/${runId}/join/4`));
+  assert.doesNotMatch(dump.stdout, /dogs/);
+});

@@ -2,7 +2,7 @@
 // error, a bad parameter, a missing file, an unknown pathspec), each with a message naming what
 // is wrong. Anything else that escapes is a tsflow bug and is shown with its stack.
 
-import { UserError } from '../errors.js';
+import { CorruptDataError, UserError } from '../errors.js';
 import { VERSION } from '../version.js';
 import type { Command } from './common.js';
 import { checkCommand } from './commands/check.js';
@@ -62,6 +62,10 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof UserError) {
       process.stderr.write(`tsflow ${name}: ${err.message}\n`);
       return 2;
+    }
+    if (err instanceof CorruptDataError) {
+      process.stderr.write(`tsflow ${name}: ${err.message}\n`);
+      return 1;
     }
     throw err;
   }
