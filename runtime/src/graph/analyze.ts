@@ -9,14 +9,28 @@ import { UserError } from '../errors.js';
 import { extract } from './extract.js';
 import { lintExtraction } from './lint.js';
 import { resetProject } from './source.js';
-import type { FileAnalysis, LintProblem } from './types.js';
+import type { AnalyzeOptions, FileAnalysis, LintProblem } from './types.js';
 
-/** Analyses `text` as the content of `file` (made absolute against the working directory). */
-export function analyzeSource(file: string, text: string): FileAnalysis {
+/**
+ * Analyses `text` as the content of `file` (made absolute against the working directory).
+ * `{ references: true }` also collects where each flow names its members (for editors).
+ */
+export function analyzeSource(file: string, text: string, options: AnalyzeOptions = {}): FileAnalysis {
   const abs = path.resolve(file);
   try {
-    const extraction = extract(abs, text);
-    return { file: abs, flows: extraction.flows.map((f) => f.graph), problems: lintExtraction(extraction) };
+    const extraction = extract(abs, text, options);
+    const analysis: FileAnalysis = {
+      file: abs,
+      flows: extraction.flows.map((f) => f.graph),
+      problems: lintExtraction(extraction),
+    };
+    if (options.references) {
+      analysis.references = extraction.flows.map((f) => ({
+        flow: f.graph.name,
+        references: f.references ?? [],
+      }));
+    }
+    return analysis;
   } catch (err) {
     resetProject();
     // Pathological nesting (thousands of `{`) overflows TypeScript's recursive parser: that is
@@ -34,7 +48,9 @@ export function analyzeSource(file: string, text: string): FileAnalysis {
       column: 1,
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
     };
-    return { file: abs, flows: [], problems: [problem] };
+    return options.references
+      ? { file: abs, flows: [], problems: [problem], references: [] }
+      : { file: abs, flows: [], problems: [problem] };
   }
 }
 

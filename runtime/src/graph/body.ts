@@ -46,7 +46,7 @@ function isAssignmentOperator(kind: ts.SyntaxKind): boolean {
  * True when `node` is written to: `this.x = v`, `this.x += v`, `this.x++`, a destructuring target
  * (`[this.a, this.b] = pair`, `({ k: this.x } = o)`) or a `for (this.x of ...)` variable.
  */
-function isWriteTarget(node: ts.Node): boolean {
+export function isWriteTarget(node: ts.Node): boolean {
   let cur = node;
   for (;;) {
     const p = cur.parent;

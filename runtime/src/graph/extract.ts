@@ -11,10 +11,11 @@ import type { ExtractedFlow, Extraction, FlowFacts, Issue, StepFacts } from './f
 import { resolveName, type TsflowNames, tsflowNames } from './imports.js';
 import { RESERVED_STEP_NAMES } from './names.js';
 import { memberName, readParameter } from './parameters.js';
+import { collectReferences } from './references.js';
 import { nodeRange, nodesRange, parseSource, spanRange, syntaxDiagnostics } from './source.js';
 import { computeStructure, indexGraph } from './structure.js';
 import { isThisNextCall, parseTransition } from './tail.js';
-import type { FlowGraph, ParameterInfo, StepNode } from './types.js';
+import type { AnalyzeOptions, FlowGraph, ParameterInfo, StepNode } from './types.js';
 
 interface Context {
   sf: ts.SourceFile;
@@ -84,7 +85,13 @@ function readStep(
   return { node, facts };
 }
 
-function readFlow(ctx: Context, file: string, cls: ts.ClassDeclaration, name: string): ExtractedFlow {
+function readFlow(
+  ctx: Context,
+  file: string,
+  cls: ts.ClassDeclaration,
+  name: string,
+  options: AnalyzeOptions,
+): ExtractedFlow {
   const { sf } = ctx;
   const facts: FlowFacts = {
     steps: new Map(),
@@ -152,16 +159,24 @@ function readFlow(ctx: Context, file: string, cls: ts.ClassDeclaration, name: st
     index.byName.get(split)!.matchingJoin = join;
     index.byName.get(join)!.matchingSplit = split;
   }
-  return { graph, facts };
+  const flow: ExtractedFlow = { graph, facts };
+  if (options.references) {
+    flow.references = collectReferences(sf, cls, new Map(stepMembers.map((m) => [m.node, m.name] as const)));
+  }
+  return flow;
 }
 
 /** Extracts every flow class of a file. `file` is recorded as given (callers pass an absolute path). */
-export function extract(file: string, text: string): Extraction {
-  return extractParsed(file, parseSource(file, text));
+export function extract(file: string, text: string, options: AnalyzeOptions = {}): Extraction {
+  return extractParsed(file, parseSource(file, text), options);
 }
 
 /** Extraction from an already parsed file (the parse is most of the cost; benchmarks separate them). */
-export function extractParsed(file: string, sourceFile: SourceFile): Extraction {
+export function extractParsed(
+  file: string,
+  sourceFile: SourceFile,
+  options: AnalyzeOptions = {},
+): Extraction {
   const sf = sourceFile.compilerNode;
   const issues: Issue[] = syntaxDiagnostics(sourceFile).map((d) => {
     const start = d.start ?? 0;
@@ -175,7 +190,7 @@ export function extractParsed(file: string, sourceFile: SourceFile): Extraction 
   const flows: ExtractedFlow[] = [];
   for (const stmt of sf.statements) {
     if (ts.isClassDeclaration(stmt) && stmt.name && extendsFlowSpec(stmt, ctx.names)) {
-      flows.push(readFlow(ctx, file, stmt, stmt.name.text));
+      flows.push(readFlow(ctx, file, stmt, stmt.name.text, options));
     }
   }
   const firstLineEnd = sf.text.search(/\r?\n|$/);

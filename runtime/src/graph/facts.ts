@@ -3,7 +3,7 @@
 // these for the rules about how code is written; the JSON graph stays the clean, documented shape
 // that the scheduler and the DAG panel read. Plain data (no syntax nodes), so it outlives the parse.
 
-import type { FlowGraph, LintRuleId, Range } from './types.js';
+import type { FlowGraph, LintRuleId, MemberReference, Range } from './types.js';
 
 /** A problem found while reading the syntax, before it becomes a `LintProblem` with file and line. */
 export interface Issue {
@@ -48,6 +48,8 @@ export interface FlowFacts {
 export interface ExtractedFlow {
   graph: FlowGraph;
   facts: FlowFacts;
+  /** Member references, when extraction was asked for them (`AnalyzeOptions.references`). */
+  references?: MemberReference[];
 }
 
 /** Everything extraction found in one file. */

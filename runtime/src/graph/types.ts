@@ -218,9 +218,50 @@ export interface LintProblem {
   related?: RelatedInfo[];
 }
 
+/**
+ * Where a flow class names one of its members: what an editor needs for go to definition, find
+ * references and rename. Not part of the graph JSON (the scheduler and the DAG panel don't need
+ * it): computed only when asked, `analyzeSource(file, text, { references: true })`.
+ */
+export interface MemberReference {
+  /** The member named: a step, an artifact, a method, or (kind `inputs`) the step an input comes from. */
+  name: string;
+  /**
+   * - `this`: `this.x` or `this['x']` anywhere in the class (steps, other methods, field initialisers),
+   *   except inside nested `function`s and classes, whose `this` is another object
+   * - `inputs`: `inputs.x` in a step that takes inputs (`x` names the step the input comes from)
+   * - `field`: a field declaration `x = ...` / `x: T;` (the artifact's declaration; also Parameters)
+   * - `option`: the artifact named by `{ foreach: 'x' }` or `{ condition: 'x' }` in `this.next(...)`
+   */
+  kind: 'this' | 'inputs' | 'field' | 'option';
+  /** The name only: the identifier, or the text inside the quotes of `this['x']` and options. */
+  range: Range;
+  /** Written: an assignment target (`this.x = v`, `this.x += 1`, destructuring, `for (this.x of ...)`), or a field with an initialiser. */
+  write: boolean;
+  /** Called: `this.x(...)`. */
+  call: boolean;
+  /** The step whose method contains it; absent outside steps (fields, helper methods). */
+  step?: string;
+}
+
+/** Every member reference of one flow class, in source order. */
+export interface FlowReferences {
+  /** The flow class name, as in `FlowGraph.name`. */
+  flow: string;
+  references: MemberReference[];
+}
+
+/** Options of `analyzeSource`. */
+export interface AnalyzeOptions {
+  /** Also collect `FileAnalysis.references` (an extra walk of each flow class; editors ask for it). */
+  references?: boolean;
+}
+
 /** What `analyzeSource` / `analyzeFile` return: every flow class in the file and every problem. */
 export interface FileAnalysis {
   file: string;
   flows: FlowGraph[];
   problems: LintProblem[];
+  /** With `{ references: true }`: one entry per flow, parallel to `flows`. */
+  references?: FlowReferences[];
 }
