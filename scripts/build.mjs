@@ -1,5 +1,5 @@
 // Builds every bundle of the repo with esbuild. Today: the runtime package (library, CLI, task
-// worker, client, graph).
+// worker, client, graph) and the language server.
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -45,3 +45,24 @@ await Promise.all([
   }),
 ]);
 console.log(`built runtime/dist in ${Math.round(performance.now() - started)} ms`);
+
+// The language server: one ESM bundle with vscode-languageserver inside (a cold start loads one
+// file), the graph module from the runtime's source (one implementation), ts-morph external.
+const serverStarted = performance.now();
+const server = path.join(root, 'server');
+fs.rmSync(path.join(server, 'dist'), { recursive: true, force: true });
+await build({
+  ...common,
+  absWorkingDir: server,
+  outdir: path.join(server, 'dist'),
+  entryPoints: { main: 'src/main.ts', index: 'src/index.ts', protocol: 'src/protocol.ts' },
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  packages: undefined,
+  external: ['ts-morph'],
+  // The bundled CommonJS packages call require() for Node built-ins.
+  banner: {
+    js: "import { createRequire as __tsflowRequire } from 'node:module'; const require = __tsflowRequire(import.meta.url);",
+  },
+});
+console.log(`built server/dist in ${Math.round(performance.now() - serverStarted)} ms`);
