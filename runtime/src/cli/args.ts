@@ -12,6 +12,8 @@ export interface OptionSpec {
   /** Shown as the value placeholder in help. */
   value?: string;
   default?: string | number | boolean;
+  /** Smallest allowed value of a `number` option (default 1). */
+  min?: number;
 }
 
 export interface ParsedArgs {
@@ -86,8 +88,11 @@ export function parseArgs(
       case 'number': {
         const raw = takeValue();
         const n = Number(raw);
-        if (raw.trim() === '' || !Number.isInteger(n) || n < 1) {
-          throw new UserError(`${command}: --${name} must be a positive whole number, got '${raw}'`);
+        const min = spec.min ?? 1;
+        if (raw.trim() === '' || !Number.isInteger(n) || n < min) {
+          throw new UserError(
+            `${command}: --${name} must be a whole number of at least ${min}, got '${raw}'`,
+          );
         }
         out.options[name] = n;
         break;

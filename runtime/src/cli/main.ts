@@ -8,19 +8,27 @@ import type { Command } from './common.js';
 import { checkCommand } from './commands/check.js';
 import { dumpCommand } from './commands/dump.js';
 import { logsCommand } from './commands/logs.js';
+import { resumeCommand } from './commands/resume.js';
 import { runsCommand } from './commands/runs.js';
 import { graphCommand } from './commands/graph.js';
+import { deleteCommand, gcCommand, tagCommand } from './commands/housekeeping.js';
 import { runCommand } from './commands/run.js';
 import { showCommand } from './commands/show.js';
+import { spinCommand } from './commands/spin.js';
 
 const COMMANDS: Command[] = [
   runCommand,
+  resumeCommand,
+  spinCommand,
   showCommand,
   checkCommand,
   graphCommand,
   runsCommand,
   dumpCommand,
   logsCommand,
+  tagCommand,
+  deleteCommand,
+  gcCommand,
 ];
 
 export function registerCommand(cmd: Command): void {

@@ -56,13 +56,14 @@ export class Flow<F = unknown> {
   }
 
   /** The newest run, or undefined when there is none. */
+  /** The newest run (not counting `tsflow spin` runs, which hold a single re-run task). */
   async latestRun(): Promise<Run<F> | undefined> {
-    return (await this.runs())[0];
+    return (await this.runs()).find((r) => !r.systemTags.includes('spin'));
   }
 
   /** The newest run that succeeded, or undefined. */
   async latestSuccessfulRun(): Promise<Run<F> | undefined> {
-    return (await this.runs()).find((r) => r.successful);
+    return (await this.runs()).find((r) => r.successful && !r.systemTags.includes('spin'));
   }
 
   /** One run by id; NotFoundError listing the newest runs. */

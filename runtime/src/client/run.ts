@@ -1,5 +1,7 @@
 // Run: one run of a flow, as recorded when it started plus its current status.
 
+import fs from 'node:fs';
+import os from 'node:os';
 import type { RunRecord, RunState, RunStatus } from '../datastore/types.js';
 import { NotFoundError } from '../errors.js';
 import type { FlowGraph } from '../graph/types.js';
@@ -15,10 +17,29 @@ import type { TaskData } from './types.js';
 /** A `running` run whose scheduler has not written a heartbeat for this long is dead: it reads `failed`. */
 export const HEARTBEAT_TIMEOUT_MS = 60_000;
 
+/**
+ * On the scheduler's own host, whether its process is gone: no such pid, or a pid reused by a
+ * process that started at another time. Elsewhere (or without /proc) unknown: undefined.
+ */
+export function schedulerGone(record: RunRecord, status: RunStatus): boolean | undefined {
+  if (status.pidStart === undefined || record.host !== os.hostname()) return undefined;
+  try {
+    const stat = fs.readFileSync(`/proc/${record.pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]) !== status.pidStart;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? true : undefined;
+  }
+}
+
 /** The state a reader should believe, given the recorded status (or none yet) and the clock. */
 export function effectiveRunState(record: RunRecord, status: RunStatus | null, now: number): RunState {
   if (!status) return now - record.createdAt > HEARTBEAT_TIMEOUT_MS ? 'failed' : 'running';
-  if (status.status === 'running' && now - status.heartbeatAt > HEARTBEAT_TIMEOUT_MS) return 'failed';
+  if (status.status === 'running') {
+    // A scheduler killed outright (kill -9, a crash) writes nothing: detect it at once on its own
+    // host, by heartbeat age anywhere else.
+    if (schedulerGone(record, status) === true) return 'failed';
+    if (now - status.heartbeatAt > HEARTBEAT_TIMEOUT_MS) return 'failed';
+  }
   return status.status;
 }
 
@@ -71,7 +92,7 @@ export class Run<F = unknown> {
     this.error =
       statusRecord?.error ??
       (dead
-        ? `the scheduler (pid ${record.pid} on ${record.host}) stopped: no heartbeat since ${new Date(lastSign).toISOString()}`
+        ? `the scheduler (pid ${record.pid} on ${record.host}) stopped without finishing the run (last heartbeat ${new Date(lastSign).toISOString()})`
         : undefined);
     this.user = record.user;
     this.tags = record.tags;

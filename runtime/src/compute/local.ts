@@ -105,10 +105,10 @@ export class LocalCompute {
     this.nodeArgs = (process.env.TSFLOW_TASK_NODE_ARGS ?? '').split(' ').filter(Boolean);
   }
 
-  private spawnOne(): TaskProcess {
+  private spawnOne(extraEnv: Record<string, string> = {}): TaskProcess {
     const child = spawn(process.execPath, [...this.nodeArgs, this.opts.workerScript, this.opts.bundle], {
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, ...this.opts.env },
+      env: { ...process.env, ...this.opts.env, ...extraEnv },
     });
     const proc = new TaskProcess(child);
     // A warm process that dies before it gets a task (e.g. the machine is out of memory) is dropped.
@@ -125,7 +125,12 @@ export class LocalCompute {
   }
 
   /** A process for the next task: a warm one if any (keeping `spare` more warm if `moreComing`). */
-  acquire(moreComing: boolean): TaskProcess {
+  acquire(moreComing: boolean, env: Record<string, string> = {}): TaskProcess {
+    // A task with its own environment (@environment) needs a process started with it.
+    if (Object.keys(env).length > 0) {
+      if (moreComing) this.prewarm();
+      return this.spawnOne(env);
+    }
     let proc = this.warm.shift();
     while (proc && !proc.alive) proc = this.warm.shift();
     proc ??= this.spawnOne();

@@ -144,7 +144,8 @@ export class ContentStore {
     packedPromise?.catch(() => {}); // awaited below; never an unhandled rejection on early return
     const sha = sha256Hex(bytes);
     const key = this.key(sha);
-    if (await this.backend.exists(key)) return { sha, size, written: false };
+    // Already stored: refresh its time instead, so a concurrent `gc` leaves it alone.
+    if (await this.backend.touch(key)) return { sha, size, written: false };
 
     let codec = CODEC_NONE;
     let body: Uint8Array[] = [bytes];

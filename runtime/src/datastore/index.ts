@@ -32,3 +32,4 @@ export {
   V8_ENCODING,
 } from './serialize.js';
 export type * from './types.js';
+export { type GcOptions, type GcResult, collectGarbage, referencedBlobs } from './gc.js';

@@ -131,6 +131,27 @@ export class LocalBackend implements StorageBackend {
     return { dirs, files };
   }
 
+  async stat(key: string): Promise<{ size: number; modifiedAt: number } | null> {
+    try {
+      const st = await fsp.stat(this.pathOf(key));
+      return { size: st.size, modifiedAt: st.mtimeMs };
+    } catch (e) {
+      if (errCode(e) === 'ENOENT') return null;
+      throw e;
+    }
+  }
+
+  async touch(key: string): Promise<boolean> {
+    const now = new Date();
+    try {
+      await fsp.utimes(this.pathOf(key), now, now);
+      return true;
+    } catch (e) {
+      if (errCode(e) === 'ENOENT') return false;
+      throw e;
+    }
+  }
+
   async delete(key: string): Promise<void> {
     await fsp.rm(this.pathOf(key), { force: true });
   }

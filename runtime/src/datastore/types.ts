@@ -43,6 +43,13 @@ export interface StorageBackend {
   exists(key: string): Promise<boolean>;
   /** Immediate children of a folder-like prefix (no trailing slash needed): sub-folders and objects. */
   list(prefix: string): Promise<{ dirs: string[]; files: string[] }>;
+  /** Size and last modification of an object, or null when absent. */
+  stat(key: string): Promise<{ size: number; modifiedAt: number } | null>;
+  /**
+   * Marks an existing object as just used (its modification time becomes now); false when absent.
+   * A deduplicated blob is touched so `gc`'s grace period protects it from a concurrent sweep.
+   */
+  touch(key: string): Promise<boolean>;
   /** Removes one object; absent is fine. */
   delete(key: string): Promise<void>;
   /** Removes everything under a prefix. */
@@ -115,11 +122,19 @@ export interface RunStatus {
   finishedAt?: number;
   /** Why the run failed (the first failing task's pathspec and message). */
   error?: string;
+  /**
+   * While running: the scheduler's process start time (clock ticks since boot, from /proc), so a
+   * reader on the same host can tell at once that the scheduler (RunRecord.pid) died, and not
+   * mistake a reused pid for it.
+   */
+  pidStart?: number;
 }
 
 export interface StepRecord {
   step: string;
   createdAt: number;
+  /** The step's decorators as the run applied them (its own plus `--with`), e.g. `@retry`, `@resources`. */
+  decorators?: { name: string; options: Record<string, unknown> }[];
 }
 
 export interface TaskRecord {

@@ -1,28 +1,34 @@
-// `tsflow run`: record the run, persist its parameters as the `_parameters` pseudo-task, hand
-// the graph to the scheduler, keep a heartbeat, and record how it ended. Ctrl-C stops every task
-// and leaves the run marked failed.
+// `tsflow run` and `tsflow resume`: record the run, persist its parameters as the `_parameters`
+// pseudo-task (resume: point at the origin's), hand the graph to the scheduler, keep a
+// heartbeat, and record how it ended. Ctrl-C stops every task and leaves the run marked failed.
 
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LocalCompute } from '../compute/local.js';
 import { openFlowStore } from '../datastore/index.js';
-import type { ArtifactRef, FlowStore, RunRecord, RunStatus } from '../datastore/types.js';
-import { RunConsole } from './console.js';
-import { runtimeDist } from './bundle.js';
-import type { PreparedFlow } from './prepare.js';
-import { Scheduler, type RunOutcome } from './scheduler.js';
-import type { ParentRef } from './task-spec.js';
+import type { ArtifactRef, AttemptData, FlowStore, RunRecord, RunStatus } from '../datastore/types.js';
+import type { DecoratorSpec } from '../flow/types.js';
 import { VERSION } from '../version.js';
+import { runtimeDist } from './bundle.js';
+import { RunConsole } from './console.js';
+import { type StepPolicy, stepPolicy } from './policy.js';
+import type { PreparedFlow } from './prepare.js';
+import { type CloneSource, type RunOutcome, Scheduler } from './scheduler.js';
+import type { ParentRef } from './task-spec.js';
 
 export interface LaunchOptions {
   prepared: PreparedFlow;
-  /** Parameter values by field name, already validated. */
-  parameters: Record<string, unknown>;
+  /** Parameter values by field name, already validated (a new run). */
+  parameters?: Record<string, unknown>;
+  /** Resume: the origin run, its `_parameters` manifest and what may be cloned. */
+  resume?: { origin: RunRecord; parameters: AttemptData; clone: CloneSource };
   datastoreRoot: string;
   maxWorkers: number;
   maxNumSplits: number;
   tags: string[];
+  /** `--with` decorator specs for every step. */
+  withSpecs?: DecoratorSpec[];
   runIdFile?: string;
   console?: RunConsole;
 }
@@ -35,11 +41,22 @@ export function currentUser(): string {
   );
 }
 
-async function writeParameters(
+/** Process start time (clock ticks since boot), so a reader can tell our pid from a reused one. */
+export function processStartTicks(pid: number = process.pid): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `_parameters/0` pseudo-task: saved values (run) or the origin's manifest (resume). */
+export async function writeParameters(
   store: FlowStore,
   runId: string,
   flow: string,
-  values: Record<string, unknown>,
+  source: { values: Record<string, unknown> } | { clone: AttemptData; originPathspec: string },
 ): Promise<ParentRef> {
   const key = { runId, step: '_parameters', taskId: '0' };
   await store.writeStepRecord(runId, { step: '_parameters', createdAt: Date.now() });
@@ -52,14 +69,18 @@ async function writeParameters(
     parents: [],
     foreachStack: [],
     branchStack: [],
+    ...('clone' in source ? { originPathspec: source.originPathspec } : {}),
   });
   await store.startAttempt(key, { attempt: 0, startedAt: Date.now(), pid: process.pid, host: os.hostname() });
-  const artifacts: Record<string, ArtifactRef> = {};
-  for (const [field, value] of Object.entries(values)) {
-    artifacts[field] = await store.saveArtifact(value, {
-      artifact: field,
-      pathspec: `${flow}/${runId}/_parameters/0`,
-    });
+  let artifacts: Record<string, ArtifactRef> = {};
+  if ('clone' in source) artifacts = source.clone.artifacts;
+  else {
+    for (const [field, value] of Object.entries(source.values)) {
+      artifacts[field] = await store.saveArtifact(value, {
+        artifact: field,
+        pathspec: `${flow}/${runId}/_parameters/0`,
+      });
+    }
   }
   await store.commitAttempt(
     key,
@@ -69,10 +90,18 @@ async function writeParameters(
   return { ...key, attempt: 0 };
 }
 
+export function policies(prepared: PreparedFlow, withSpecs: DecoratorSpec[]): Record<string, StepPolicy> {
+  const out: Record<string, StepPolicy> = {};
+  for (const s of prepared.graph.steps)
+    out[s.name] = stepPolicy(s.name, prepared.decorators[s.name] ?? [], withSpecs);
+  return out;
+}
+
 export async function launchRun(opts: LaunchOptions): Promise<RunOutcome & { runId: string }> {
   const { prepared } = opts;
   const graph = prepared.graph;
   const out = opts.console ?? new RunConsole();
+  const stepPolicies = policies(prepared, opts.withSpecs ?? []); // bad --with values fail before anything is recorded
   const store = openFlowStore(opts.datastoreRoot, graph.name);
   // Task processes boot while the run is being recorded.
   const compute = new LocalCompute({
@@ -83,6 +112,7 @@ export async function launchRun(opts: LaunchOptions): Promise<RunOutcome & { run
   compute.prewarm();
 
   const user = currentUser();
+  const parameterValues = opts.parameters ?? opts.resume?.origin.parameters ?? {};
   let record: RunRecord;
   try {
     record = await store.createRun({
@@ -92,9 +122,10 @@ export async function launchRun(opts: LaunchOptions): Promise<RunOutcome & { run
       tags: opts.tags,
       systemTags: [`user:${user}`, `runtime:node${process.versions.node}`, `tsflow:${VERSION}`],
       createdAt: Date.now(),
-      parameters: opts.parameters,
+      parameters: parameterValues,
       host: os.hostname(),
       pid: process.pid,
+      ...(opts.resume ? { originRunId: opts.resume.origin.runId } : {}),
     });
   } catch (err) {
     compute.shutdown();
@@ -102,9 +133,18 @@ export async function launchRun(opts: LaunchOptions): Promise<RunOutcome & { run
   }
   const runId = record.runId;
   if (opts.runIdFile) fs.writeFileSync(opts.runIdFile, runId);
-  const status = (s: RunStatus) => store.writeRunStatus(runId, s);
+  const startTicks = processStartTicks();
+  const status = (s: RunStatus) =>
+    store.writeRunStatus(runId, {
+      ...s,
+      ...(s.status === 'running' && startTicks !== undefined ? { pidStart: startTicks } : {}),
+    });
   await Promise.all([store.writeGraph(runId, graph), status({ status: 'running', heartbeatAt: Date.now() })]);
-  out.event(`Workflow starting (run-id ${runId}), flow ${graph.name}, datastore ${opts.datastoreRoot}`);
+  out.event(
+    opts.resume
+      ? `Resuming run ${opts.resume.origin.runId} as run-id ${runId}, flow ${graph.name}, datastore ${opts.datastoreRoot}`
+      : `Workflow starting (run-id ${runId}), flow ${graph.name}, datastore ${opts.datastoreRoot}`,
+  );
 
   let finished = false;
   const heartbeat = setInterval(() => {
@@ -121,7 +161,17 @@ export async function launchRun(opts: LaunchOptions): Promise<RunOutcome & { run
   process.on('SIGTERM', onSignal);
   let outcome: RunOutcome;
   try {
-    const parameters = await writeParameters(store, runId, graph.name, opts.parameters);
+    const parameters = await writeParameters(
+      store,
+      runId,
+      graph.name,
+      opts.resume
+        ? {
+            clone: opts.resume.parameters,
+            originPathspec: `${graph.name}/${opts.resume.origin.runId}/_parameters/0`,
+          }
+        : { values: parameterValues },
+    );
     scheduler = new Scheduler({
       store,
       graph,
@@ -133,10 +183,12 @@ export async function launchRun(opts: LaunchOptions): Promise<RunOutcome & { run
       compute,
       console: out,
       parameters,
+      policies: stepPolicies,
+      ...(opts.resume ? { clone: opts.resume.clone } : {}),
     });
     outcome = await scheduler.run();
   } catch (err) {
-    outcome = { status: 'failed', error: (err as Error).message, tasks: 0 };
+    outcome = { status: 'failed', error: (err as Error).message, tasks: 0, cloned: 0 };
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -147,8 +199,9 @@ export async function launchRun(opts: LaunchOptions): Promise<RunOutcome & { run
   const final: RunStatus = { status: outcome.status, heartbeatAt: Date.now(), finishedAt: Date.now() };
   if (outcome.error) final.error = outcome.error;
   await status(final);
+  const counts = `${outcome.tasks} tasks${outcome.cloned > 0 ? `, ${outcome.cloned} cloned` : ''}`;
   if (outcome.status === 'succeeded')
-    out.event(`Done! Run ${graph.name}/${runId} succeeded (${outcome.tasks} tasks).`, 'success');
+    out.event(`Done! Run ${graph.name}/${runId} succeeded (${counts}).`, 'success');
   else out.event(`Run ${graph.name}/${runId} failed: ${outcome.error}`, 'error');
   return { ...outcome, runId };
 }

@@ -6,6 +6,9 @@
 
 import { UserError } from '../errors.js';
 import { collectParameters } from '../flow/parameter.js';
+import { stepMethods } from '../flow/spec.js';
+import { stepDecorators } from '../flow/step.js';
+import type { DecoratorSpec } from '../flow/types.js';
 import { analyzeCached } from './lint-cache.js';
 import { type PrepareReply, loadFlowClass, pickFlow } from './prepare.js';
 
@@ -22,7 +25,9 @@ async function prepare(file: string, bundle: string, flow: string | undefined): 
       if (err instanceof UserError) throw new UserError(`${file}: ${err.message}`);
       throw new UserError(`${file}: constructing ${graph.name} failed: ${(err as Error).message}`);
     }
-    return { ok: true, analysis, graph, parameters };
+    const decorators: Record<string, DecoratorSpec[]> = {};
+    for (const [name, fn] of stepMethods(cls)) decorators[name] = stepDecorators(fn);
+    return { ok: true, analysis, graph, parameters, decorators };
   } catch (err) {
     if (err instanceof UserError) return { ok: false, userError: err.message };
     throw err;

@@ -11,6 +11,7 @@ import { isFlowClass } from '../flow/spec.js';
 import { flowRegistry, whileLoadingFlows } from '../flow/main.js';
 import { type ParameterDef, parseParameterValue } from '../flow/parameter.js';
 import type { FileAnalysis, FlowGraph } from '../graph/types.js';
+import type { DecoratorSpec } from '../flow/types.js';
 import { type FlowBundle, bundleFlow, runtimeDist } from './bundle.js';
 import { spawn } from 'node:child_process';
 
@@ -64,6 +65,8 @@ export interface PreparedFlow {
   graph: FlowGraph;
   bundle: FlowBundle;
   parameters: ParameterDef[];
+  /** Each step's decorators as the class really has them (non-literal arguments evaluated). */
+  decorators: Record<string, DecoratorSpec[]>;
 }
 
 /** Imports a flow bundle without letting its `main()` take over the process. */
@@ -82,7 +85,13 @@ export async function loadFlowClass(bundle: FlowBundle, name: string): Promise<n
 
 /** What `prepare.js` answers (see prepare-main.ts). */
 export type PrepareReply =
-  | { ok: true; analysis: FileAnalysis; graph: FlowGraph; parameters: ParameterDef[] }
+  | {
+      ok: true;
+      analysis: FileAnalysis;
+      graph: FlowGraph;
+      parameters: ParameterDef[];
+      decorators: Record<string, DecoratorSpec[]>;
+    }
   | { ok: false; analysis?: FileAnalysis; userError?: string; error?: string };
 
 function runPrepareProcess(
@@ -120,7 +129,15 @@ export async function prepareFlow(file: string, opts: { flow?: string } = {}): P
   const abs = checkFileExists(file);
   const bundle = await bundleFlow(abs);
   const reply = await runPrepareProcess(abs, bundle, opts.flow);
-  if (reply.ok) return { file: abs, graph: reply.graph, bundle, parameters: reply.parameters };
+  if (reply.ok) {
+    return {
+      file: abs,
+      graph: reply.graph,
+      bundle,
+      parameters: reply.parameters,
+      decorators: reply.decorators,
+    };
+  }
   if (reply.analysis) throw new LintFailedError(reply.analysis);
   if (reply.userError) throw new UserError(reply.userError);
   throw new Error(reply.error ?? `preparing ${abs} failed`);

@@ -205,12 +205,13 @@ export async function runTask(
       // The list lives in the foreach split task: the direct parent for the body's first step,
       // further up for later steps of the body.
       const parent = spec.parents[0];
-      const splitPathspec = `${spec.flow}/${spec.runId}/${frame.step}/${frame.taskId}`;
+      const splitRunId = spec.inputRunId ?? spec.runId;
+      const splitPathspec = `${spec.flow}/${splitRunId}/${frame.step}/${frame.taskId}`;
       let splitManifest: Record<string, ArtifactRef> | undefined;
       if (parent && parent.step === frame.step && parent.taskId === frame.taskId)
         splitManifest = manifests[0];
       else {
-        const view = await store.latestAttempt({ runId: spec.runId, step: frame.step, taskId: frame.taskId });
+        const view = await store.latestAttempt({ runId: splitRunId, step: frame.step, taskId: frame.taskId });
         splitManifest = view?.data?.artifacts;
       }
       const ref = splitManifest?.[frame.var];
@@ -248,6 +249,21 @@ export async function runTask(
     const shown = report(err);
     if (error.stack) error.stack = shown;
     process.stderr.write(`${shown}\n`);
+    const caught = spec.catchVar !== undefined && inst !== undefined;
+    if (caught && spec.catchVar && inst) {
+      // @catchErrors: the error becomes an artifact (a plain object: it reads the same everywhere).
+      const stored = {
+        name: error.name,
+        message: error.message,
+        ...(error.stack ? { stack: error.stack } : {}),
+      };
+      Object.defineProperty(inst, spec.catchVar, {
+        value: stored,
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+    }
     // Keep what the step produced for debugging, if it can be saved; the failure itself is what counts.
     let data: AttemptData | null = null;
     if (inst) {
@@ -255,19 +271,35 @@ export async function runTask(
         data = {
           attempt: spec.attempt,
           artifacts: { ...(await binder.persist(inst, inherited)), ...paramRefs },
-          transition: null,
+          // A caught task goes on where the static graph says (catch is refused on foreach and switch steps).
+          transition: caught ? { next: spec.node.next } : null,
         };
       } catch {
         data = null;
       }
     }
+    if (caught && !data) {
+      // The artifacts could not be saved: the catch cannot carry the task forward.
+      await store.commitAttempt(key, null, {
+        attempt: spec.attempt,
+        finishedAt: Date.now(),
+        finished: false,
+        successful: false,
+        error,
+      });
+      return { ok: false };
+    }
     const done: AttemptDone = {
       attempt: spec.attempt,
       finishedAt: Date.now(),
-      finished: false,
+      finished: caught,
       successful: false,
       error,
     };
+    if (caught) {
+      await store.commitAttempt(key, data, done);
+      return { ok: true };
+    }
     await store.commitAttempt(key, data, done);
     return { ok: false };
   }

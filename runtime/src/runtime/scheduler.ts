@@ -5,8 +5,12 @@
 
 import os from 'node:os';
 import type {
+  ArtifactRef,
+  AttemptData,
+  AttemptDone,
   AttemptView,
   BranchFrame,
+  SerializedError,
   FlowStore,
   ForeachFrame,
   LogLine,
@@ -17,6 +21,7 @@ import type {
 import type { FlowGraph, StepNode } from '../graph/types.js';
 import type { LocalCompute, TaskProcess } from '../compute/local.js';
 import type { RunConsole } from './console.js';
+import type { StepPolicy } from './policy.js';
 import type { ParentRef, TaskSpec } from './task-spec.js';
 
 export interface SchedulerOptions {
@@ -31,6 +36,10 @@ export interface SchedulerOptions {
   console: RunConsole;
   /** The run's `_parameters/0` task. */
   parameters: ParentRef;
+  /** Per step: retries, catch, timeout, environment (steps without one get the defaults). */
+  policies: Record<string, StepPolicy>;
+  /** For resume: the origin run's tasks that may be cloned instead of run. */
+  clone?: CloneSource;
   /** Grace period between SIGTERM and SIGKILL when stopping tasks. */
   killGraceMs?: number;
 }
@@ -50,6 +59,9 @@ interface RunningTask extends PendingTask {
   logs: Record<LogStream, LogLine[]>;
   flushing: Promise<void>;
   stoppedBecause?: string;
+  timedOut?: boolean;
+  /** Counts against --max-workers (clones do not: they start no process). */
+  usesWorker: boolean;
 }
 
 interface JoinWait {
@@ -64,6 +76,40 @@ export interface RunOutcome {
   status: 'succeeded' | 'failed';
   error?: string;
   tasks: number;
+  cloned: number;
+}
+
+/** A successful task of the origin run of a resume. */
+export interface OriginTask {
+  runId: string;
+  step: string;
+  taskId: string;
+  data: AttemptData;
+  done: AttemptDone;
+}
+
+/** What `resume` may clone instead of running. */
+export interface CloneSource {
+  runId: string;
+  /** Successful origin tasks by `taskIndexKey`. */
+  byIndex: Map<string, OriginTask>;
+  /** Steps that run again even where the origin succeeded (the resume step and what follows). */
+  rerun: Set<string>;
+}
+
+/**
+ * A task's place in a run, the same in the origin and the resumed run: its step, the foreach
+ * indices and static branches around it, and its switch-loop iteration.
+ */
+export function taskIndexKey(t: {
+  step: string;
+  foreachStack: ForeachFrame[];
+  branchStack: BranchFrame[];
+  iteration?: number;
+}): string {
+  const fe = t.foreachStack.map((f) => `${f.step}:${f.index}`).join(',');
+  const br = t.branchStack.map((b) => `${b.step}:${b.branch}`).join(',');
+  return `${t.step}|${fe}|${br}|${t.iteration ?? 0}`;
 }
 
 const LOG_FLUSH_MS = 200;
@@ -73,7 +119,10 @@ export class Scheduler {
   private readonly queue: PendingTask[] = [];
   private readonly running = new Map<string, RunningTask>();
   private readonly joins = new Map<string, JoinWait>();
+  private readonly cloned = new Set<string>();
+  private readonly sleepers = new Set<() => void>();
   private nextTaskId = 1;
+  private workersBusy = 0;
   private failure: string | undefined;
   private endSucceeded = false;
   private completed = false;
@@ -93,6 +142,10 @@ export class Scheduler {
     return n;
   }
 
+  private policy(step: string): StepPolicy {
+    return this.opts.policies[step] ?? { retries: 0, retryDelayMs: 0, env: {}, decorators: [] };
+  }
+
   private who(t: { step: string; taskId: string }): string {
     return `${this.opts.runId}/${t.step}/${t.taskId}`;
   }
@@ -104,7 +157,7 @@ export class Scheduler {
       this.finish = resolve;
     });
     if (!start) {
-      this.finish({ status: 'failed', error: 'the flow has no start step', tasks: 0 });
+      this.finish({ status: 'failed', error: 'the flow has no start step', tasks: 0, cloned: 0 });
       return done;
     }
     this.queue.push({
@@ -121,12 +174,27 @@ export class Scheduler {
   /** Stops the run from outside (Ctrl-C): every task is stopped and the run fails. */
   abort(reason: string): void {
     this.fail(reason);
+    this.pump();
+  }
+
+  /** The origin task this pending task would be a clone of, if resume may clone it. */
+  private cloneOf(p: PendingTask): OriginTask | undefined {
+    const src = this.opts.clone;
+    if (!src || src.rerun.has(p.step)) return undefined;
+    const parentsCloned = p.parents.every((x) => x.step === '_parameters' || this.cloned.has(x.taskId));
+    if (!parentsCloned) return undefined;
+    return src.byIndex.get(taskIndexKey(p));
   }
 
   private pump(): void {
-    while (!this.failure && this.queue.length > 0 && this.running.size < this.opts.maxWorkers) {
-      const task = this.queue.shift()!;
-      void this.launch(task);
+    // Clones start no process, so they do not wait for a worker slot.
+    for (let i = 0; !this.failure && i < this.queue.length; ) {
+      const origin = this.cloneOf(this.queue[i]!);
+      if (origin) void this.execute(this.queue.splice(i, 1)[0]!, origin);
+      else i++;
+    }
+    while (!this.failure && this.queue.length > 0 && this.workersBusy < this.opts.maxWorkers) {
+      void this.execute(this.queue.shift()!);
     }
     if (this.running.size === 0 && (this.queue.length === 0 || this.failure)) this.complete();
   }
@@ -137,13 +205,14 @@ export class Scheduler {
     clearInterval(this.flushTimer);
     this.opts.compute.shutdown();
     const tasks = this.nextTaskId - 1;
-    if (this.failure) this.finish({ status: 'failed', error: this.failure, tasks });
+    const cloned = this.cloned.size;
+    if (this.failure) this.finish({ status: 'failed', error: this.failure, tasks, cloned });
     else if (!this.endSucceeded) {
-      this.finish({ status: 'failed', error: 'the run stopped before reaching the end step', tasks });
-    } else this.finish({ status: 'succeeded', tasks });
+      this.finish({ status: 'failed', error: 'the run stopped before reaching the end step', tasks, cloned });
+    } else this.finish({ status: 'succeeded', tasks, cloned });
   }
 
-  private async launch(p: PendingTask): Promise<void> {
+  private async execute(p: PendingTask, origin?: OriginTask): Promise<void> {
     const taskId = String(this.nextTaskId++);
     const task: RunningTask = {
       ...p,
@@ -151,54 +220,151 @@ export class Scheduler {
       attempt: 0,
       logs: { stdout: [], stderr: [] },
       flushing: Promise.resolve(),
+      usesWorker: !origin,
     };
     this.running.set(taskId, task);
-    const { store, runId } = this.opts;
-    const key: TaskKey = { runId, step: p.step, taskId };
+    if (task.usesWorker) this.workersBusy++;
     try {
-      if (!this.stepsRecorded.has(p.step)) {
-        this.stepsRecorded.add(p.step);
-        await store.writeStepRecord(runId, { step: p.step, createdAt: Date.now() });
-      }
-      await store.writeTaskRecord({
-        flow: this.opts.graph.name,
-        runId,
-        step: p.step,
-        taskId,
-        createdAt: Date.now(),
-        parents: p.parents.map((x) => `${this.opts.graph.name}/${x.runId}/${x.step}/${x.taskId}`),
-        foreachStack: p.foreachStack,
-        branchStack: p.branchStack,
-        ...(p.iteration > 0 ? { iteration: p.iteration } : {}),
-      });
+      await this.recordTask(task, origin);
+      if (origin) await this.cloneTask(task, origin);
+      else await this.attempts(task);
     } catch (err) {
+      this.fail(`${this.who(task)}: ${(err as Error).message}`);
+    } finally {
       this.running.delete(taskId);
-      this.fail(`could not record task ${this.who(key)}: ${(err as Error).message}`);
+      if (task.usesWorker) this.workersBusy--;
       this.pump();
+    }
+  }
+
+  private async recordTask(task: RunningTask, origin: OriginTask | undefined): Promise<void> {
+    const { store, runId } = this.opts;
+    const flow = this.opts.graph.name;
+    if (!this.stepsRecorded.has(task.step)) {
+      this.stepsRecorded.add(task.step);
+      const decorators = this.policy(task.step).decorators;
+      await store.writeStepRecord(runId, {
+        step: task.step,
+        createdAt: Date.now(),
+        ...(decorators.length > 0 ? { decorators } : {}),
+      });
+    }
+    await store.writeTaskRecord({
+      flow,
+      runId,
+      step: task.step,
+      taskId: task.taskId,
+      createdAt: Date.now(),
+      parents: task.parents.map((x) => `${flow}/${x.runId}/${x.step}/${x.taskId}`),
+      foreachStack: task.foreachStack,
+      branchStack: task.branchStack,
+      ...(task.iteration > 0 ? { iteration: task.iteration } : {}),
+      ...(origin ? { originPathspec: `${flow}/${origin.runId}/${origin.step}/${origin.taskId}` } : {}),
+    });
+  }
+
+  /** Resume: the task succeeded in the origin run; point at its artifacts instead of running it. */
+  private async cloneTask(task: RunningTask, origin: OriginTask): Promise<void> {
+    const { store, runId } = this.opts;
+    const key: TaskKey = { runId, step: task.step, taskId: task.taskId };
+    const now = Date.now();
+    await store.startAttempt(key, { attempt: 0, startedAt: now, pid: process.pid, host: os.hostname() });
+    await store.commitAttempt(
+      key,
+      { ...origin.data, attempt: 0 },
+      { ...origin.done, attempt: 0, finishedAt: now },
+    );
+    this.cloned.add(task.taskId);
+    this.opts.console.task(
+      this.who(key),
+      process.pid,
+      `Cloned from ${this.opts.graph.name}/${origin.runId}/${origin.step}/${origin.taskId}.`,
+    );
+    if (!this.failure) this.follow(task, origin.data.transition);
+  }
+
+  /** Runs a task's attempts: retries per @retry, a caught failure per @catchErrors. */
+  private async attempts(task: RunningTask): Promise<void> {
+    const policy = this.policy(task.step);
+    for (let attempt = 0; ; attempt++) {
+      task.attempt = attempt;
+      task.timedOut = false;
+      if (this.failure) return;
+      const last = attempt >= policy.retries;
+      const { view, code, signal } = await this.runAttempt(task, policy, last);
+      const who = this.who(task);
+      const pid = task.proc?.pid ?? -1;
+      const done = view?.done;
+      if (done?.finished && code === 0) {
+        if (done.successful)
+          this.opts.console.task(who, pid, 'Task finished successfully.', { kind: 'success' });
+        else
+          this.opts.console.task(
+            who,
+            pid,
+            `Task finished; @catchErrors caught: ${done.error?.message ?? 'an error'}`,
+            { kind: 'error' },
+          );
+        this.follow(task, view?.data?.transition ?? null);
+        return;
+      }
+      if (task.stoppedBecause) {
+        this.opts.console.task(who, pid, `Task stopped: ${task.stoppedBecause}`, {
+          kind: 'error',
+          stream: 'stderr',
+        });
+        return;
+      }
+      const why = done?.error?.message ?? (signal ? `killed by ${signal}` : `exit code ${code}`);
+      if (!last) {
+        const delay = policy.retryDelayMs;
+        this.opts.console.task(
+          who,
+          pid,
+          `Task failed (attempt ${attempt + 1} of ${policy.retries + 1}): ${why}; retrying${delay > 0 ? ` in ${Math.round(delay / 1000)} s` : ''}.`,
+          { kind: 'error', stream: 'stderr' },
+        );
+        if (delay > 0) await this.sleep(delay);
+        continue;
+      }
+      if (policy.catchVar !== undefined) {
+        // The process itself died (crash, timeout): record the caught failure for it.
+        await this.catchForProcess(task, policy, done?.error ?? { name: 'TaskProcessError', message: why });
+        this.opts.console.task(who, pid, `Task finished; @catchErrors caught: ${why}`, { kind: 'error' });
+        this.follow(task, { next: this.node(task.step).next });
+        return;
+      }
+      this.opts.console.task(who, pid, `Task failed: ${why}`, { kind: 'error', stream: 'stderr' });
+      this.fail(`task ${this.opts.graph.name}/${who} failed: ${why}`);
       return;
     }
-    if (this.failure) {
-      this.running.delete(taskId);
-      this.pump();
-      return;
-    }
+  }
+
+  private async runAttempt(
+    task: RunningTask,
+    policy: StepPolicy,
+    lastAttempt: boolean,
+  ): Promise<{ view: AttemptView | null; code: number | null; signal: NodeJS.Signals | null }> {
+    const { store, runId } = this.opts;
+    const key: TaskKey = { runId, step: task.step, taskId: task.taskId };
     const spec: TaskSpec = {
       datastoreRoot: this.opts.datastoreRoot,
       flow: this.opts.graph.name,
       flowClass: this.opts.flowClass,
       runId,
-      step: p.step,
-      taskId,
+      step: task.step,
+      taskId: task.taskId,
       attempt: task.attempt,
-      parents: p.parents,
+      parents: task.parents,
       parameters: this.opts.parameters,
-      foreachStack: p.foreachStack,
-      node: this.node(p.step),
+      foreachStack: task.foreachStack,
+      node: this.node(task.step),
       maxNumSplits: this.opts.maxNumSplits,
+      ...(policy.catchVar !== undefined && lastAttempt ? { catchVar: policy.catchVar } : {}),
     };
     const who = this.who(key);
-    const moreComing = this.queue.length > 0 || this.running.size > 1 || this.node(p.step).kind !== 'end';
-    const proc = this.opts.compute.acquire(moreComing);
+    const moreComing = this.queue.length > 0 || this.running.size > 1 || !this.node(task.step).isEnd;
+    const proc = this.opts.compute.acquire(moreComing, policy.env);
     task.proc = proc;
     // The attempt is on record before the process learns its task, so even a process that dies
     // at once leaves an attempt that readers can see failed.
@@ -212,65 +378,79 @@ export class Scheduler {
       task.logs[stream].push({ ts, text });
       this.opts.console.task(who, proc.pid, text, { stream, ts });
     });
-    this.opts.console.task(who, proc.pid, 'Task is starting.');
+    this.opts.console.task(
+      who,
+      proc.pid,
+      task.attempt > 0 ? `Task is starting (attempt ${task.attempt + 1}).` : 'Task is starting.',
+    );
+    let timer: NodeJS.Timeout | undefined;
+    if (policy.timeoutMs !== undefined) {
+      timer = setTimeout(() => {
+        task.timedOut = true;
+        proc.kill('SIGKILL');
+      }, policy.timeoutMs);
+    }
     const exit = await proc.exited;
+    if (timer) clearTimeout(timer);
     await this.flush(task);
-    await this.finished(task, key, exit.code, exit.signal);
+    let view = await store.readAttempt(key, task.attempt);
+    if (!view?.done) {
+      // The process died without committing (crash, process.exit, a signal, a timeout): commit for it.
+      const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+      const message = task.timedOut
+        ? `timed out after ${policy.timeoutMs! / 1000} s (@timeout) and was killed`
+        : (task.stoppedBecause ?? `the task process ${how} before the step finished`);
+      await store.commitAttempt(key, null, {
+        attempt: task.attempt,
+        finishedAt: Date.now(),
+        finished: false,
+        successful: false,
+        exitCode: exit.code,
+        signal: exit.signal,
+        error: { name: task.timedOut ? 'TimeoutError' : 'TaskProcessError', message },
+      });
+      view = await store.readAttempt(key, task.attempt);
+    }
+    return { view, code: exit.code, signal: exit.signal };
   }
 
-  private async finished(
+  /**
+   * @catchErrors for a task whose process died on its last attempt: one more attempt, committed
+   * by the scheduler, that carries the inputs forward and stores the error in the catch artifact.
+   */
+  private async catchForProcess(
     task: RunningTask,
-    key: TaskKey,
-    code: number | null,
-    signal: NodeJS.Signals | null,
+    policy: StepPolicy,
+    error: SerializedError,
   ): Promise<void> {
-    const { store } = this.opts;
-    const who = this.who(key);
-    const pid = task.proc?.pid ?? -1;
-    let view: AttemptView | null = null;
-    try {
-      view = await store.readAttempt(key, task.attempt);
-      if (!view?.done) {
-        // The process died without committing (crash, process.exit, a signal): commit for it.
-        const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-        const message = task.stoppedBecause ?? `the task process ${how} before the step finished`;
-        await store.commitAttempt(key, null, {
-          attempt: task.attempt,
-          finishedAt: Date.now(),
-          finished: false,
-          successful: false,
-          exitCode: code,
-          signal,
-          error: { name: 'TaskProcessError', message },
-        });
-        view = await store.readAttempt(key, task.attempt);
-      }
-    } catch (err) {
-      this.opts.console.task(who, pid, `could not read the task's result: ${(err as Error).message}`, {
-        kind: 'error',
-        stream: 'stderr',
-      });
+    const { store, runId } = this.opts;
+    const key: TaskKey = { runId, step: task.step, taskId: task.taskId };
+    task.attempt += 1;
+    const pathspec = `${this.opts.graph.name}/${this.who(task)}`;
+    await store.startAttempt(key, {
+      attempt: task.attempt,
+      startedAt: Date.now(),
+      pid: process.pid,
+      host: os.hostname(),
+    });
+    const params = (await store.readAttempt(this.opts.parameters, 0))?.data?.artifacts ?? {};
+    let inherited: Record<string, ArtifactRef> = {};
+    if (this.node(task.step).kind !== 'join' && task.parents.length === 1) {
+      const parent = task.parents[0]!;
+      inherited = (await store.readAttempt(parent, parent.attempt))?.data?.artifacts ?? {};
     }
-    this.running.delete(task.taskId);
-    const done = view?.done;
-    if (done?.finished && code === 0) {
-      this.opts.console.task(who, pid, 'Task finished successfully.', { kind: 'success' });
-      try {
-        this.follow(task, view?.data?.transition ?? null);
-      } catch (err) {
-        this.fail(`${who}: ${(err as Error).message}`);
-      }
-    } else if (task.stoppedBecause) {
-      this.opts.console.task(who, pid, `Task stopped: ${task.stoppedBecause}`, {
-        kind: 'error',
-        stream: 'stderr',
-      });
-    } else {
-      const why = done?.error?.message ?? (signal ? `killed by ${signal}` : `exit code ${code}`);
-      this.opts.console.task(who, pid, `Task failed: ${why}`, { kind: 'error', stream: 'stderr' });
-      this.fail(`task ${this.opts.graph.name}/${who} failed: ${why}`);
+    const artifacts: Record<string, ArtifactRef> = { ...inherited, ...params };
+    if (policy.catchVar) {
+      artifacts[policy.catchVar] = await store.saveArtifact(
+        { name: error.name, message: error.message, ...(error.stack ? { stack: error.stack } : {}) },
+        { artifact: policy.catchVar, pathspec },
+      );
     }
-    this.pump();
+    await store.commitAttempt(
+      key,
+      { attempt: task.attempt, artifacts, transition: { next: this.node(task.step).next } },
+      { attempt: task.attempt, finishedAt: Date.now(), finished: true, successful: false, error },
+    );
   }
 
   /** Queues what comes after a successful task, or parks it at a join until its siblings arrive. */
@@ -376,10 +556,25 @@ export class Scheduler {
     }
   }
 
+  /** Waits before a retry; a failing run cuts the wait short. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        self.sleepers.delete(done);
+        resolve();
+      }
+      this.sleepers.add(done);
+    });
+  }
+
   /** Marks the run failed (once) and stops every running task. */
   private fail(reason: string): void {
     if (this.failure) return;
     this.failure = reason;
+    for (const wake of [...this.sleepers]) wake();
     this.queue.length = 0;
     this.opts.compute.shutdown();
     const grace = this.opts.killGraceMs ?? 5000;

@@ -25,6 +25,13 @@ export interface TaskSpec {
   /** The step as the static graph describes it; what the step does is checked against it. */
   node: StepNode;
   maxNumSplits: number;
+  /**
+   * Set on the last attempt of a `@catchErrors` step: an error in the step is stored in this
+   * artifact (null: not stored) and the task finishes, unsuccessful, along its static transition.
+   */
+  catchVar?: string | null;
+  /** The run holding the inputs and foreach split tasks (the origin run for `spin`; default `runId`). */
+  inputRunId?: string;
 }
 
 export function taskPathspec(spec: Pick<TaskSpec, 'flow' | 'runId' | 'step' | 'taskId'>): string {

@@ -53,7 +53,23 @@ function report(err: unknown): string {
   return mapStack(text, bundle!);
 }
 
+/**
+ * A task whose scheduler died (kill -9) must not go on writing into a run nobody watches: when
+ * this process is re-parented, it stops. Its attempt stays uncommitted, so resume re-runs it.
+ */
+function exitWithParent(): void {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid !== parent) {
+      process.stderr.write('tsflow: the scheduler is gone; stopping this task\n');
+      process.exit(1);
+    }
+  }, 500);
+  timer.unref();
+}
+
 async function main(): Promise<number> {
+  exitWithParent();
   let mod: Record<string, unknown> | undefined;
   let loadError: unknown;
   try {

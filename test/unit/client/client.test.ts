@@ -195,7 +195,10 @@ describe('Run', () => {
     const stale = await Run.get(ps(runs.stale), opts);
     assert.equal(stale.status, 'failed');
     assert.equal(stale.finished, true);
-    assert.match(stale.error ?? '', /scheduler \(pid 4242 on laptop\) stopped: no heartbeat since/);
+    assert.match(
+      stale.error ?? '',
+      /scheduler \(pid 4242 on laptop\) stopped without finishing the run \(last heartbeat/,
+    );
     const live = await Run.get(ps(runs.live), opts);
     assert.equal(live.status, 'running');
     assert.equal(live.finished, false);

@@ -1,5 +1,6 @@
 import { UserError } from '../../errors.js';
 import { launchRun } from '../../runtime/launch.js';
+import { parseWithSpec } from '../../runtime/policy.js';
 import { type PreparedFlow, prepareFlow, resolveParameters } from '../../runtime/prepare.js';
 import { formatOptions, parseArgs } from '../args.js';
 import {
@@ -29,6 +30,12 @@ const OPTIONS = [
     default: 100,
   },
   { name: 'tag', kind: 'list', value: 'TAG', help: 'tag the run (repeatable)' },
+  {
+    name: 'with',
+    kind: 'list',
+    value: 'SPEC',
+    help: 'add a decorator to every step, e.g. retry or timeout:seconds=60 (repeatable)',
+  },
   {
     name: 'run-id-file',
     kind: 'string',
@@ -72,6 +79,7 @@ export const runCommand: Command = {
       maxWorkers: args.options['max-workers'] as number,
       maxNumSplits: args.options['max-num-splits'] as number,
       tags: (args.options.tag as string[] | undefined) ?? [],
+      withSpecs: ((args.options.with as string[] | undefined) ?? []).map(parseWithSpec),
       ...(typeof args.options['run-id-file'] === 'string' ? { runIdFile: args.options['run-id-file'] } : {}),
     });
     return outcome.status === 'succeeded' ? 0 : 1;

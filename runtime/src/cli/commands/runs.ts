@@ -49,7 +49,11 @@ export const runsCommand: Command = {
         r.status,
         localTime(r.createdAt),
         duration(r.createdAt.getTime(), r.finishedAt?.getTime()),
-        r.tags.join(', '),
+        [
+          ...r.tags,
+          ...(r.systemTags.includes('spin') ? [`(spin of ${r.originRunId})`] : []),
+          ...(r.originRunId && !r.systemTags.includes('spin') ? [`(resumed ${r.originRunId})`] : []),
+        ].join(', '),
       ]);
     }
     print(table(rows));
