@@ -1,6 +1,6 @@
 import { FlowSpec, step } from 'tsflow';
 
-/** A step that naps far longer than any test waits, to be interrupted. */
+/** A step that naps ($NAP_MS, default far longer than any test waits), to be interrupted. */
 export class SleepyFlow extends FlowSpec {
   @step start() {
     this.next(this.nap);
@@ -8,7 +8,7 @@ export class SleepyFlow extends FlowSpec {
 
   @step async nap() {
     console.log('napping');
-    await new Promise((r) => setTimeout(r, 120_000));
+    await new Promise((r) => setTimeout(r, Number(process.env.NAP_MS ?? 120_000)));
     this.next(this.end);
   }
 

@@ -68,6 +68,8 @@ export async function bundleFlow(file: string): Promise<FlowBundle> {
     platform: 'node',
     target: 'node20',
     sourcemap: 'inline',
+    // Source paths in the map are relative to the bundle's folder (source-map.ts resolves them).
+    outdir: cacheDir('bundles'),
     sourcesContent: false,
     logLevel: 'silent',
     plugins: [runtimePlugin(runtimeDist())],

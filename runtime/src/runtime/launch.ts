@@ -142,7 +142,7 @@ export async function launchRun(opts: LaunchOptions): Promise<RunOutcome & { run
   await Promise.all([store.writeGraph(runId, graph), status({ status: 'running', heartbeatAt: Date.now() })]);
   out.event(
     opts.resume
-      ? `Resuming run ${opts.resume.origin.runId} as run-id ${runId}, flow ${graph.name}, datastore ${opts.datastoreRoot}`
+      ? `Workflow resuming (run-id ${runId}) from run ${opts.resume.origin.runId}, flow ${graph.name}, datastore ${opts.datastoreRoot}`
       : `Workflow starting (run-id ${runId}), flow ${graph.name}, datastore ${opts.datastoreRoot}`,
   );
 

@@ -6,7 +6,7 @@
 // trivial task's cost. `tsflow spin` passes the spec in TSFLOW_TASK_SPEC instead.
 
 import fs from 'node:fs';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { openFlowStore } from '../datastore/index.js';
 import { flowRegistry, whileLoadingFlows } from '../flow/main.js';
 import { runTask } from './run-task.js';
@@ -50,7 +50,10 @@ const MESSAGE_ONLY = new Set(['FlowError', 'ArtifactSerializationError', 'Corrup
 function report(err: unknown): string {
   if (err instanceof Error && MESSAGE_ONLY.has(err.name)) return `${err.name}: ${err.message}`;
   const text = err instanceof Error ? (err.stack ?? `${err.name}: ${err.message}`) : String(err);
-  return mapStack(text, bundle!);
+  // Frames inside tsflow's own task runner say nothing about the user's code.
+  const own = fileURLToPath(import.meta.url);
+  const lines = mapStack(text, bundle!).split('\n');
+  return lines.filter((l, i) => i === 0 || !(l.trimStart().startsWith('at ') && l.includes(own))).join('\n');
 }
 
 /**
