@@ -162,7 +162,8 @@ test('a blob whose bytes no longer match its hash is reported, never used', asyn
   const sha: string = manifest.artifacts.pets.sha;
   const blob = path.join(root, 'PetsFlow/data', sha.slice(0, 2), sha);
   const bytes = fs.readFileSync(blob);
-  bytes[bytes.length - 3] ^= 0xff;
+  const at = bytes.length - 3;
+  bytes.writeUInt8(bytes.readUInt8(at) ^ 0xff, at);
   fs.writeFileSync(blob, bytes);
   const dump = await tsflow(['dump', `PetsFlow/${runId}/join/4/pets`], { root });
   assert.equal(dump.code, 1, show(dump));
