@@ -50,6 +50,8 @@ export const RULES: Readonly<Record<LintRuleId, string>> = {
   'unknown-input': 'a join reads inputs.x where x is not a step that leads into it',
   'decorator-below-step': 'a step decorator is written below @step (it must be above)',
   'duplicate-decorator': 'a decorator is applied twice to one step',
+  'catch-on-split':
+    '@catchErrors is on a foreach split or a switch, which have nowhere to go after a caught error',
   'unknown-decorator': 'a decorator on a step is not a tsflow step decorator',
   'invalid-decorator-argument': 'a literal decorator option is out of range or malformed',
   'duplicate-parameter': 'two Parameters have the same name (case-insensitive)',
@@ -490,6 +492,16 @@ class FlowLinter {
             d.range,
             `@${d.name} is below @step on step '${s.name}': @step must be the decorator closest to the method. ` +
               `Move @${d.name} above @step.`,
+            { step: s.name },
+          );
+        }
+        if (d.name === 'catchErrors' && (s.kind === 'split-foreach' || s.kind === 'split-switch')) {
+          const what = s.kind === 'split-foreach' ? 'a foreach split' : 'a switch';
+          this.r.add(
+            'catch-on-split',
+            d.range,
+            `@catchErrors cannot go on step '${s.name}', which is ${what}: a caught error leaves no ` +
+              `${s.kind === 'split-foreach' ? 'list to split over' : 'case to follow'}. Catch in the step before or after it.`,
             { step: s.name },
           );
         }

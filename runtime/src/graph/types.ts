@@ -185,6 +185,7 @@ export type LintRuleId =
   | 'unknown-input'
   | 'decorator-below-step'
   | 'duplicate-decorator'
+  | 'catch-on-split'
   | 'unknown-decorator'
   | 'invalid-decorator-argument'
   | 'duplicate-parameter'
