@@ -99,13 +99,9 @@ function unknownTarget(
       action(`Change to this.${guess}`, d, a.uri, [{ range: p.range, newText: `this.${guess}` }], true),
     );
   }
-  const isMethod = view.references.some((r) => r.name === name && r.call);
-  if (
-    STEP_NAME_PATTERN.test(name) &&
-    !RESERVED_STEP_NAMES.has(name) &&
-    !isMethod &&
-    !/is a method/.test(p.message)
-  ) {
+  // A helper method that lacks @step is a different mistake (the message says so): no new step.
+  const isMethod = view.references.some((r) => r.name === name && (r.kind === 'method' || r.call));
+  if (STEP_NAME_PATTERN.test(name) && !RESERVED_STEP_NAMES.has(name) && !isMethod) {
     out.push(action(`Create step '${name}'`, d, a.uri, [createStep(view, from, name, doc)], !guess));
   }
   return out;

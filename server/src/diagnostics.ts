@@ -101,7 +101,8 @@ export class DiagnosticsPublisher {
     } catch (err) {
       diagnostics = [internalError(err)];
     }
-    if (diagnostics.length > 0 || this.nonEmpty.has(uri)) {
+    // Flow files always (a client can tell it was analysed); other files only to clear old ones.
+    if (analysis.flowFile || diagnostics.length > 0 || this.nonEmpty.has(uri)) {
       void this.connection.sendDiagnostics({ uri, version: analysis.version, diagnostics });
     }
     if (diagnostics.length > 0) this.nonEmpty.add(uri);

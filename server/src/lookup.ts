@@ -10,6 +10,7 @@ import type {
   Range,
   StepNode,
 } from '../../runtime/src/graph/index.js';
+import { IDENTIFIER_PATTERN } from '../../runtime/src/graph/names.js';
 import type { Analysis } from './documents.js';
 
 export function comparePositions(a: Position, b: Position): number {
@@ -48,7 +49,10 @@ export function flowViews(analysis: Analysis | undefined): FlowView[] {
       for (const r of s.reads) artifacts.add(r);
     }
     for (const p of graph.parameters) artifacts.add(p.field);
-    for (const r of references) if (r.kind === 'field' || r.kind === 'option') artifacts.add(r.name);
+    for (const r of references) {
+      if ((r.kind === 'field' || r.kind === 'option') && IDENTIFIER_PATTERN.test(r.name))
+        artifacts.add(r.name);
+    }
     for (const name of steps.keys()) artifacts.delete(name);
     return {
       graph,

@@ -146,6 +146,14 @@ export function collectReferences(
       ts.isGetAccessor(m) ||
       ts.isSetAccessor(m)
     ) {
+      if (
+        step === undefined &&
+        ts.isMethodDeclaration(m) &&
+        (ts.isIdentifier(m.name) || ts.isStringLiteral(m.name))
+      ) {
+        const range = ts.isStringLiteral(m.name) ? innerRange(sf, m.name) : nodeRange(sf, m.name);
+        add({ name: m.name.text, kind: 'method', range, write: false, call: false });
+      }
       if (step !== undefined && ts.isMethodDeclaration(m)) {
         const first = m.parameters.find((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this'));
         if (first && ts.isIdentifier(first.name)) inputsName = first.name.text;

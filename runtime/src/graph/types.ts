@@ -233,8 +233,9 @@ export interface MemberReference {
    * - `inputs`: `inputs.x` in a step that takes inputs (`x` names the step the input comes from)
    * - `field`: a field declaration `x = ...` / `x: T;` (the artifact's declaration; also Parameters)
    * - `option`: the artifact named by `{ foreach: 'x' }` or `{ condition: 'x' }` in `this.next(...)`
+   * - `method`: the declaration of a method that is not a step (a helper)
    */
-  kind: 'this' | 'inputs' | 'field' | 'option';
+  kind: 'this' | 'inputs' | 'field' | 'option' | 'method';
   /** The name only: the identifier, or the text inside the quotes of `this['x']` and options. */
   range: Range;
   /** Written: an assignment target (`this.x = v`, `this.x += 1`, destructuring, `for (this.x of ...)`), or a field with an initialiser. */

@@ -67,7 +67,7 @@ describe('graph references (for the language server)', () => {
     assert.equal(references?.[0]?.flow, 'RefFlow');
   });
 
-  it('lists this.x, inputs.x, fields and foreach/condition artifacts, each on the name', () => {
+  it('lists this.x, inputs.x, fields, helper methods and foreach/condition artifacts, each on the name', () => {
     const refs = analyzeSource('/tmp/r.ts', SOURCE, { references: true }).references![0]!.references;
     assert.deepEqual(refs.map(row), [
       ['field', 'alpha', 'alpha', 'w', '-'],
@@ -101,6 +101,7 @@ describe('graph references (for the language server)', () => {
       ['this', 'end', 'end', '', 'gather'],
       ['this', 'gather', 'gather', '', 'gather'],
       ['option', 'mode', 'mode', '', 'gather'],
+      ['method', 'helper', 'helper', '', '-'],
       ['this', 'items', 'items', '', '-'],
     ]);
   });
