@@ -39,7 +39,14 @@ await Promise.all([
   // The CLI, the client and the graph share chunks.
   build({
     ...common,
-    entryPoints: { cli: 'src/cli/main.ts', client: 'src/client/index.ts', graph: 'src/graph/index.ts' },
+    // prepare.js is here so the graph module (and ts-morph) stays a chunk it loads only when
+    // the lint cache misses.
+    entryPoints: {
+      cli: 'src/cli/main.ts',
+      client: 'src/client/index.ts',
+      graph: 'src/graph/index.ts',
+      prepare: 'src/runtime/prepare-main.ts',
+    },
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
   }),

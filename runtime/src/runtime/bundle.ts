@@ -9,9 +9,14 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type Plugin, build } from 'esbuild';
+import { createRequire } from 'node:module';
+import type { Plugin } from 'esbuild';
 import { UserError } from '../errors.js';
 import { cacheDir, writeAtomic } from './cache-dir.js';
+
+// esbuild is CommonJS: require() skips the CommonJS export scan an ESM import of it costs at
+// every `tsflow run`.
+const { build } = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
 
 /** The runtime's dist folder (this module is bundled into it). */
 export function runtimeDist(): string {
