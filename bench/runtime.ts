@@ -79,13 +79,24 @@ const workers = arg('workers', '2');
 const reps = Number(arg('reps', '3'));
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tsflow-bench-rt-'));
 
-console.log(`# tsflow runtime benchmark: node ${process.version}, ${os.availableParallelism()} cores, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `# tsflow runtime benchmark: node ${process.version}, ${os.availableParallelism()} cores, load ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 
 const wide = path.join(REPO, 'test/flows/wide.ts');
 await run(['run', wide, '--n', '2'], root); // warm the lint and bundle caches
 for (const n of sizes) {
   const ms: Measure[] = [];
-  for (let r = 0; r < (n >= 1000 ? 1 : reps); r++) ms.push(await run(['run', wide, '--n', String(n), '--max-workers', workers], root));
+  for (let r = 0; r < (n >= 1000 ? 1 : reps); r++)
+    ms.push(
+      await run(
+        ['run', wide, '--n', String(n), '--max-workers', workers, '--max-num-splits', String(n)],
+        root,
+      ),
+    );
   const tasks = n + 3; // start, n bodies, join, end
   const wall = median(ms.map((m) => m.wallMs));
   const cpu = median(ms.map((m) => m.cpuMs));

@@ -8,7 +8,10 @@ import { fileURLToPath } from 'node:url';
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 process.chdir(root);
 const [only, ...rest] = process.argv.slice(2);
-const all = fs.readdirSync('bench').filter((f) => f.endsWith('.ts')).sort();
+const all = fs
+  .readdirSync('bench')
+  .filter((f) => f.endsWith('.ts'))
+  .sort();
 const chosen = only ? all.filter((f) => f === `${only}.ts`) : all;
 if (chosen.length === 0) {
   console.error(`no benchmark '${only}' (have: ${all.map((f) => f.replace(/\.ts$/, '')).join(', ')})`);
@@ -17,6 +20,8 @@ if (chosen.length === 0) {
 spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 for (const f of chosen) {
   console.log(`\n=== bench/${f}`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join('bench', f), ...rest], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join('bench', f), ...rest], {
+    stdio: 'inherit',
+  });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
