@@ -1,8 +1,9 @@
 // `npm test`: every tier, in order, each loud about what it ran.
 //   static   tsc --noEmit and biome over the whole repo
 //   unit     graph/lint, datastore, serialization, client, flow API (in-process)
+//   lsp      the language server over in-memory streams, the built bin over stdio, a fuzz test
 //   e2e      the built `tsflow` CLI and `tsx <flow> run` as a user runs them
-// Later tiers (LSP, S3, VS Code) add themselves to TIERS. `npm test -- unit` runs one tier;
+// Later tiers (S3, VS Code) add themselves to TIERS. `npm test -- unit` runs one tier;
 // `npm test -- path/to/file.test.ts` runs files.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -57,6 +58,10 @@ const TIERS = {
     run('static: lint+format', 'npx', ['biome', 'check', '.']);
   },
   unit: () => nodeTest('unit', testFiles('test/unit'), 2),
+  lsp: () => {
+    run('lsp: build', process.execPath, ['scripts/build.mjs']);
+    nodeTest('lsp', testFiles('test/lsp'), 2);
+  },
   e2e: () => {
     run('e2e: build', process.execPath, ['scripts/build.mjs']);
     nodeTest('e2e', testFiles('test/e2e'), 2);

@@ -68,12 +68,13 @@ export function analyzeText(
   if (!isScript(uri, languageId) || !mayContainFlow(text)) return { ...base, flowFile: false, result: null };
   if (text.length > MAX_ANALYZED_CHARS) return { ...base, flowFile: true, result: null, tooLarge: true };
   let result: FileAnalysis;
+  let syntaxErrors = false;
   try {
     result = analyze(file, text, { references: true });
+    syntaxErrors = result.problems.some((p) => p.rule === 'syntax-error');
   } catch (err) {
     result = failed(file, err);
   }
-  const syntaxErrors = result.problems.some((p) => p.rule === 'syntax-error');
   return { ...base, flowFile: true, result, syntaxErrors };
 }
 

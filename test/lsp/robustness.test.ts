@@ -1,0 +1,194 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { analyzeSource, type FileAnalysis } from '../../runtime/src/graph/index.js';
+import { mayContainFlow } from '../../server/src/documents.js';
+import { SHOP } from './flows.js';
+import { positionOf, TestClient, textAt } from './harness.js';
+
+function refusal(e: { code?: number; message: string }): void {
+  assert.equal(e.code, -32803, e.message);
+}
+
+/** Every request the server serves, at one position; resolves when all have answered. */
+async function askEverything(client: TestClient, uri: string, line: number, character: number) {
+  const position = { line, character };
+  const diagnostics = client.diagnostics.get(uri)?.diagnostics ?? [];
+  await Promise.all([
+    client.hover(uri, position),
+    client.definition(uri, position),
+    client.references(uri, position),
+    client.completion(uri, position),
+    client.codeLens(uri),
+    client.symbols(uri),
+    client.codeActions(uri, diagnostics),
+    client.graph(uri),
+    // A refusal (start/end, a taken name) is an answer too; anything else is not.
+    client.prepareRename(uri, position).catch(refusal),
+    client.rename(uri, position, 'renamed').catch(refusal),
+  ]);
+}
+
+/** A valid flow of about `lines` lines: a wide static split. */
+function hugeFlow(lines: number): string {
+  const branches = Math.ceil(lines / 12);
+  const out = [
+    "import { FlowSpec, type Inputs, retry, step } from 'tsflow';",
+    'export class HugeFlow extends FlowSpec {',
+    '  @step start() {',
+    `    this.next(${Array.from({ length: branches }, (_, i) => `this.b${i}`).join(', ')});`,
+    '  }',
+  ];
+  for (let i = 0; i < branches; i++) {
+    out.push(
+      '  @retry({ times: 2 })',
+      `  @step b${i}() {`,
+      `    const values = [1, 2, 3].map((v) => v * ${i});`,
+      '    let total = 0;',
+      '    for (const v of values) {',
+      '      if (v > 3) total += v;',
+      '      else total -= v / 2;',
+      '    }',
+      `    this.total${i} = total;`,
+      '    this.next(this.join);',
+      '  }',
+      '',
+    );
+  }
+  out.push(
+    '  @step join(inputs: Inputs<HugeFlow>) {',
+    '    this.next(this.end);',
+    '  }',
+    '  @step end() {}',
+    '}',
+    '',
+  );
+  return out.join('\n');
+}
+
+describe('robustness: no input crashes or hangs the server', () => {
+  it('half-typed code: every prefix of a flow, cut at each line', async () => {
+    const client = await TestClient.start();
+    try {
+      const uri = 'file:///tmp/lsp/half.ts';
+      const lines = SHOP.split('\n');
+      await client.open(uri, '');
+      for (let n = 1; n <= lines.length; n++) {
+        const text = lines.slice(0, n).join('\n');
+        const v = await client.change(uri, text);
+        if (mayContainFlow(text)) await client.diagnosticsFor(uri, v); // else nothing is published
+        await askEverything(client, uri, n - 1, lines[n - 1]!.length);
+      }
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('syntax errors, pathological nesting and binary garbage', async () => {
+    const client = await TestClient.start();
+    try {
+      const bytes = Buffer.alloc(20_000);
+      let seed = 7;
+      for (let i = 0; i < bytes.length; i++) {
+        seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+        bytes[i] = seed & 0xff;
+      }
+      const garbage = bytes.toString('latin1');
+      const inputs: Record<string, string> = {
+        braces: `${SHOP.slice(0, 400)}{{{{ ((( ]]] class extends FlowSpec ${SHOP.slice(400)}`,
+        deep: `import { FlowSpec } from 'tsflow';\nclass A extends FlowSpec {}\n${'{'.repeat(30_000)}`,
+        binary: `class A extends FlowSpec {\n${garbage}\n}`,
+        nul: `class A extends FlowSpec { @step start() { this.next(this.\u0000\u0000end) } }`,
+        utf8: bytes.toString('utf8').replace(/^/, 'class X extends FlowSpec {'),
+        emoji: SHOP.replace('@step count()', '/* 🛒 𝔘𝔫𝔦 */ @step count()'),
+      };
+      for (const [name, text] of Object.entries(inputs)) {
+        const uri = `file:///tmp/lsp/bad-${name}.ts`;
+        await client.open(uri, text);
+        const diagnostics = await client.diagnosticsFor(uri);
+        assert.ok(Array.isArray(diagnostics), name);
+        assert.ok(
+          !diagnostics.some((d) => d.code === 'internal-error'),
+          `${name}: ${diagnostics[0]?.message}`,
+        );
+        await askEverything(client, uri, 1, 3);
+      }
+      // Astral characters before a step on its line: columns are UTF-16 code units, as LSP expects.
+      const emoji = inputs.emoji!;
+      const h = await client.hover('file:///tmp/lsp/bad-emoji.ts', positionOf(emoji, 'ShopFlow extends', 2));
+      assert.equal(h, null);
+      const onStep = await client.hover('file:///tmp/lsp/bad-emoji.ts', positionOf(emoji, '@step count', 8));
+      assert.equal(textAt(emoji, onStep!.range!), 'count');
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('a 10,000-line flow file', async () => {
+    const client = await TestClient.start();
+    try {
+      const text = hugeFlow(10_000);
+      assert.ok(text.split('\n').length >= 10_000);
+      const uri = 'file:///tmp/lsp/huge.ts';
+      await client.open(uri, text);
+      assert.deepEqual(await client.diagnosticsFor(uri), []);
+      const lens = await client.codeLens(uri);
+      assert.equal(lens.length, 3);
+      await askEverything(client, uri, 3, 20);
+      const v = await client.change(uri, text.replace('this.b7,', 'this.b7x,'));
+      const d = await client.diagnosticsFor(uri, v);
+      assert.deepEqual(
+        d.map((x) => x.code),
+        ['unknown-target'],
+      );
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('a failure in one file never affects another', async () => {
+    const client = await TestClient.start(
+      {},
+      {
+        analyze: (file, text, options) => {
+          if (file.endsWith('crash.ts')) throw new Error('boom');
+          // Malformed results: one fails before diagnostics, one makes every feature handler throw.
+          if (file.endsWith('malformed.ts'))
+            return { file, flows: [], problems: null } as unknown as FileAnalysis;
+          if (file.endsWith('broken.ts'))
+            return { file, flows: [{}], problems: [] } as unknown as FileAnalysis;
+          return analyzeSource(file, text, options);
+        },
+      },
+    );
+    try {
+      await client.open('file:///tmp/lsp/crash.ts', SHOP);
+      await client.open('file:///tmp/lsp/malformed.ts', SHOP);
+      await client.open('file:///tmp/lsp/fine.ts', SHOP);
+      const crash = await client.diagnosticsFor('file:///tmp/lsp/crash.ts');
+      assert.deepEqual(
+        crash.map((d) => d.code),
+        ['internal-error'],
+      );
+      assert.match(crash[0]!.message as string, /boom/);
+      const malformed = await client.diagnosticsFor('file:///tmp/lsp/malformed.ts');
+      assert.deepEqual(
+        malformed.map((d) => d.code),
+        ['internal-error'],
+      );
+      await client.open('file:///tmp/lsp/broken.ts', SHOP);
+      assert.deepEqual(await client.diagnosticsFor('file:///tmp/lsp/broken.ts'), []);
+      for (const uri of [
+        'file:///tmp/lsp/crash.ts',
+        'file:///tmp/lsp/malformed.ts',
+        'file:///tmp/lsp/broken.ts',
+      ]) {
+        await askEverything(client, uri, 8, 10);
+      }
+      assert.deepEqual(await client.diagnosticsFor('file:///tmp/lsp/fine.ts'), []);
+      assert.equal((await client.codeLens('file:///tmp/lsp/fine.ts')).length, 3);
+      assert.ok(client.logs.some((l) => /failed/.test(l)));
+    } finally {
+      await client.dispose();
+    }
+  });
+});
