@@ -23,6 +23,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { CorruptDataError } from '../errors.js';
+import { snappyUncompress } from './snappy-js.js';
 import type { FlowLayout } from './layout.js';
 import type { ArtifactContext, StorageBackend } from './types.js';
 
@@ -45,14 +46,30 @@ const MIN_SAVING = 0.1;
 /** Uncompressed bytes per snappy block. */
 const BLOCK_SIZE = 1 << 20;
 
-let snappyModule: Snappy | undefined;
-/** snappy, loaded on first use (synchronously, so the sync read path can use it too). */
-function snappy(): Snappy {
-  if (!snappyModule) {
-    const load = createRequire(import.meta.url);
-    snappyModule = load('snappy') as Snappy;
+let snappyModule: Snappy | null | undefined;
+/**
+ * snappy, loaded on first use (synchronously, so the sync read path can use it too); null where
+ * the native addon is missing (a bundled code package in a container): then blobs are written
+ * uncompressed and read with the JavaScript decoder.
+ */
+function nativeSnappy(): Snappy | null {
+  if (snappyModule === undefined) {
+    try {
+      snappyModule = createRequire(import.meta.url)('snappy') as Snappy;
+    } catch {
+      snappyModule = null;
+    }
   }
   return snappyModule;
+}
+
+function snappy(): Pick<Snappy, 'uncompress' | 'uncompressSync'> & Partial<Snappy> {
+  const native = nativeSnappy();
+  if (native) return native;
+  return {
+    uncompressSync: ((b: Uint8Array) => snappyUncompress(b)) as Snappy['uncompressSync'],
+    uncompress: (async (b: Uint8Array) => snappyUncompress(b)) as Snappy['uncompress'],
+  };
 }
 
 export function sha256Hex(bytes: Uint8Array): string {
@@ -71,7 +88,7 @@ function header(codec: number, size: number): Buffer {
 /** Whether compressing `bytes` is likely worth it, judged from a few evenly spread samples. */
 function looksCompressible(bytes: Buffer): boolean {
   if (bytes.byteLength < SAMPLE_FROM_BYTES) return true;
-  const { compressSync } = snappy();
+  const { compressSync } = nativeSnappy()!;
   const step = Math.floor((bytes.byteLength - SAMPLE_CHUNK) / (SAMPLE_CHUNKS - 1));
   let raw = 0;
   let packed = 0;
@@ -85,7 +102,7 @@ function looksCompressible(bytes: Buffer): boolean {
 
 /** Compresses `bytes` block by block on the libuv pool; the table goes first in the payload. */
 async function compressBlocks(bytes: Buffer): Promise<Buffer[]> {
-  const { compress } = snappy();
+  const { compress } = nativeSnappy()!;
   const jobs: Promise<Buffer>[] = [];
   for (let off = 0; off < bytes.byteLength; off += BLOCK_SIZE) {
     jobs.push(compress(bytes.subarray(off, off + BLOCK_SIZE)));
@@ -138,7 +155,7 @@ export class ContentStore {
   /** Stores `bytes` (the serialized value) under their sha256, once. */
   async save(bytes: Buffer): Promise<SavedBlob> {
     const size = bytes.byteLength;
-    const compress = size >= MIN_COMPRESS_BYTES && looksCompressible(bytes);
+    const compress = size >= MIN_COMPRESS_BYTES && nativeSnappy() !== null && looksCompressible(bytes);
     // Compression runs on the libuv pool while this thread hashes.
     const packedPromise = compress ? compressBlocks(bytes) : undefined;
     packedPromise?.catch(() => {}); // awaited below; never an unhandled rejection on early return
