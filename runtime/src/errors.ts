@@ -12,6 +12,14 @@ export class CorruptDataError extends Error {
   override name = 'CorruptDataError';
 }
 
+/**
+ * The datastore could not be reached or refused a request (an S3 endpoint down, access denied...).
+ * The message names the operation, the object and the endpoint, never a credential: exit code 1.
+ */
+export class StorageError extends Error {
+  override name = 'StorageError';
+}
+
 /** An artifact value that cannot be serialized; names the artifact and the step. */
 export class ArtifactSerializationError extends Error {
   override name = 'ArtifactSerializationError';

@@ -1,4 +1,4 @@
-// The datastore's public surface: the storage contract, the local backend, and opening stores.
+// The datastore's public surface: the storage contract, the local and S3 backends, and opening stores.
 
 export {
   BLOB_FORMAT_VERSION,
@@ -12,6 +12,8 @@ export { BackendFlowStore } from './flow-store.js';
 export { FlowLayout, isValidFlowName, isValidRunId, isValidSegment } from './layout.js';
 export { LocalBackend, type LocalBackendOptions } from './local-backend.js';
 export { formatLogLines, parseLogLines } from './log-format.js';
+export { S3Backend, type S3BackendOptions } from './s3-backend.js';
+export { isS3Root, parseS3Root, resolveS3Connection, type S3Location } from './s3-config.js';
 export {
   DATASTORE_DIRNAME,
   DATASTORE_ROOT_ENV,

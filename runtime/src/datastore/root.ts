@@ -1,11 +1,13 @@
-// Where the local datastore is, and opening stores on it (DESIGN §3: "the nearest `.tsflow` above
-// the working directory, else one created in it").
+// Where the datastore is, and opening stores on it (DESIGN §3: "the nearest `.tsflow` above the
+// working directory, else one created in it"; or an `s3://bucket/prefix` root).
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { BackendFlowStore } from './flow-store.js';
 import { isValidFlowName } from './layout.js';
 import { LocalBackend } from './local-backend.js';
+import { S3Backend } from './s3-backend.js';
+import { formatS3Root, isS3Root, parseS3Root } from './s3-config.js';
 import type { FlowStore, StorageBackend } from './types.js';
 
 export const DATASTORE_DIRNAME = '.tsflow';
@@ -21,15 +23,15 @@ export interface ResolveRootOptions {
 }
 
 /**
- * The datastore root directory (the folder that holds one folder per flow), absolute:
- * the explicit `root`, else `$TSFLOW_DATASTORE_ROOT`, else the nearest `.tsflow` directory at or
- * above `cwd`, else `<cwd>/.tsflow` (not created here: the first write creates it).
+ * The datastore root (the folder that holds one folder per flow): the explicit `root`, else
+ * `$TSFLOW_DATASTORE_ROOT`, else the nearest `.tsflow` directory at or above `cwd`, else
+ * `<cwd>/.tsflow` (not created here: the first write creates it). Directories come back
+ * absolute; an `s3://bucket/prefix` root comes back normalized.
  */
 export function resolveDatastoreRoot(opts: ResolveRootOptions = {}): string {
   const cwd = path.resolve(opts.cwd ?? process.cwd());
-  if (opts.root) return path.resolve(cwd, opts.root);
-  const fromEnv = (opts.env ?? process.env)[DATASTORE_ROOT_ENV];
-  if (fromEnv) return path.resolve(cwd, fromEnv);
+  const given = opts.root || (opts.env ?? process.env)[DATASTORE_ROOT_ENV];
+  if (given) return isS3Root(given) ? formatS3Root(parseS3Root(given)) : path.resolve(cwd, given);
   for (let dir = cwd; ; dir = path.dirname(dir)) {
     const candidate = path.join(dir, DATASTORE_DIRNAME);
     try {
@@ -42,9 +44,20 @@ export function resolveDatastoreRoot(opts: ResolveRootOptions = {}): string {
   return path.join(cwd, DATASTORE_DIRNAME);
 }
 
-/** A backend for a root given as a directory, or the backend itself. */
+/** One S3 backend per root and process, so stores share its connections. */
+const s3Backends = new Map<string, S3Backend>();
+
+/** A backend for a root given as a directory or an `s3://bucket/prefix` URL, or the backend itself. */
 export function toBackend(root: string | StorageBackend): StorageBackend {
-  return typeof root === 'string' ? new LocalBackend(root) : root;
+  if (typeof root !== 'string') return root;
+  if (!isS3Root(root)) return new LocalBackend(root);
+  const normalized = formatS3Root(parseS3Root(root));
+  let b = s3Backends.get(normalized);
+  if (!b) {
+    b = new S3Backend(normalized);
+    s3Backends.set(normalized, b);
+  }
+  return b;
 }
 
 export function openFlowStore(root: string | StorageBackend, flow: string): FlowStore {
