@@ -2,29 +2,55 @@
 
 import os from 'node:os';
 import { UserError } from '../errors.js';
-import { resolveDatastoreRoot } from '../datastore/index.js';
+import { DATASTORE_ROOT_ENV, isS3Root, resolveDatastoreRoot } from '../datastore/index.js';
 import type { OptionSpec, ParsedArgs } from './args.js';
 
 export const DATASTORE_OPTIONS: OptionSpec[] = [
-  { name: 'datastore', kind: 'string', value: 'local|s3', help: 'where runs are stored', default: 'local' },
+  {
+    name: 'datastore',
+    kind: 'string',
+    value: 'local|s3',
+    help: 'where runs are stored (env TSFLOW_DATASTORE; default: s3 for an s3:// root, else local)',
+  },
   {
     name: 'datastore-root',
     kind: 'string',
-    value: 'DIR',
+    value: 'DIR|s3://BUCKET/PREFIX',
     help: 'datastore root (env TSFLOW_DATASTORE_ROOT; default: the nearest .tsflow folder above the working directory)',
   },
 ];
 
 export const HELP_OPTION: OptionSpec = { name: 'help', kind: 'boolean', help: 'show this help' };
 
-export function datastoreRoot(args: ParsedArgs): string {
-  const kind = args.options.datastore;
-  if (kind !== 'local') {
-    if (kind === 's3') throw new UserError('--datastore s3 is not available yet in this version of tsflow');
-    throw new UserError(`--datastore must be 'local' or 's3', not '${String(kind)}'`);
+export const DATASTORE_ENV = 'TSFLOW_DATASTORE';
+
+/**
+ * The datastore root the options and environment select: a directory, or `s3://bucket/prefix`
+ * for `--datastore s3` (S3 endpoint, region and credentials come from the AWS environment).
+ */
+export function datastoreRoot(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env): string {
+  const opt = args.options.datastore;
+  const kind = typeof opt === 'string' ? opt : env[DATASTORE_ENV] || undefined;
+  const given = args.options['datastore-root'];
+  const root = typeof given === 'string' && given !== '' ? given : env[DATASTORE_ROOT_ENV] || undefined;
+  const from = typeof given === 'string' && given !== '' ? '--datastore-root' : DATASTORE_ROOT_ENV;
+  const kindFrom = typeof opt === 'string' ? '--datastore' : DATASTORE_ENV;
+  if (kind !== undefined && kind !== 'local' && kind !== 's3')
+    throw new UserError(`${kindFrom} must be 'local' or 's3', not '${kind}'`);
+  if (kind === 's3') {
+    if (!root) {
+      throw new UserError(
+        `${kindFrom} s3 needs an S3 root: give --datastore-root s3://BUCKET/PREFIX or set ${DATASTORE_ROOT_ENV}`,
+      );
+    }
+    if (!isS3Root(root))
+      throw new UserError(`${kindFrom} s3 needs an s3://BUCKET/PREFIX root, but ${from} is '${root}'`);
+  } else if (kind === 'local' && root && isS3Root(root)) {
+    throw new UserError(
+      `${kindFrom} local cannot use the S3 root '${root}' (from ${from}): use --datastore s3, or give a directory`,
+    );
   }
-  const root = args.options['datastore-root'];
-  return resolveDatastoreRoot({ root: typeof root === 'string' ? root : undefined, cwd: process.cwd() });
+  return resolveDatastoreRoot({ root, cwd: process.cwd(), env: {} });
 }
 
 /** A sensible --max-workers default: one task per core, at least 2 (tasks often wait on I/O). */

@@ -2,7 +2,7 @@
 // error, a bad parameter, a missing file, an unknown pathspec), each with a message naming what
 // is wrong. Anything else that escapes is a tsflow bug and is shown with its stack.
 
-import { CorruptDataError, UserError } from '../errors.js';
+import { CorruptDataError, StorageError, UserError } from '../errors.js';
 import { VERSION } from '../version.js';
 import type { Command } from './common.js';
 import { checkCommand } from './commands/check.js';
@@ -71,7 +71,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`tsflow ${name}: ${err.message}\n`);
       return 2;
     }
-    if (err instanceof CorruptDataError) {
+    if (err instanceof CorruptDataError || err instanceof StorageError) {
       process.stderr.write(`tsflow ${name}: ${err.message}\n`);
       return 1;
     }

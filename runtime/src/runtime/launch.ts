@@ -198,7 +198,13 @@ export async function launchRun(opts: LaunchOptions): Promise<RunOutcome & { run
   }
   const final: RunStatus = { status: outcome.status, heartbeatAt: Date.now(), finishedAt: Date.now() };
   if (outcome.error) final.error = outcome.error;
-  await status(final);
+  try {
+    await status(final);
+  } catch (err) {
+    // The datastore is unreachable (S3 down): the outcome is still reported here, and readers
+    // see the run as dead once its heartbeat is stale.
+    out.event(`could not record how the run ended: ${(err as Error).message}`, 'error');
+  }
   const counts = `${outcome.tasks} tasks${outcome.cloned > 0 ? `, ${outcome.cloned} cloned` : ''}`;
   if (outcome.status === 'succeeded')
     out.event(`Done! Run ${graph.name}/${runId} succeeded (${counts}).`, 'success');

@@ -45,7 +45,7 @@ function readSpecLine(): string {
 }
 
 /** Errors whose stack shows only tsflow's internals: the message says it all. */
-const MESSAGE_ONLY = new Set(['FlowError', 'ArtifactSerializationError', 'CorruptDataError']);
+const MESSAGE_ONLY = new Set(['FlowError', 'ArtifactSerializationError', 'CorruptDataError', 'StorageError']);
 
 function report(err: unknown): string {
   if (err instanceof Error && MESSAGE_ONLY.has(err.name)) return `${err.name}: ${err.message}`;
