@@ -83,6 +83,10 @@ export class BackendFlowStore implements FlowStore {
     return deserializeValue(this.blobs.loadSync(ref.sha, ctx), ref.encoding, ctx);
   }
 
+  loadArtifactBytes(ref: ArtifactRef, ctx: ArtifactContext): Promise<Buffer> {
+    return this.blobs.load(ref.sha, ctx);
+  }
+
   // ---- runs ----
 
   async createRun(record: Omit<RunRecord, 'runId' | 'schema'>): Promise<RunRecord> {

@@ -242,6 +242,11 @@ export interface FlowStore {
   loadArtifact(ref: ArtifactRef, ctx: ArtifactContext): Promise<unknown>;
   /** Same, synchronously (local backend only; throws on a remote one). */
   loadArtifactSync(ref: ArtifactRef, ctx: ArtifactContext): unknown;
+  /**
+   * The verified serialized bytes of an artifact (decode with `deserializeValue(bytes, ref.encoding)`):
+   * a task on a backend without synchronous reads fetches these before its step runs.
+   */
+  loadArtifactBytes(ref: ArtifactRef, ctx: ArtifactContext): Promise<Buffer>;
 
   // ---- runs ----
   /** Claims a fresh run id (unique even with many runs starting at once) and writes its record. */

@@ -1,7 +1,12 @@
 // How a flow instance's fields become artifacts and back. Inherited artifacts are bound as lazy
 // getters (loaded only when a step reads them) and, when the step neither reads nor reassigns
 // them, persisted again by pointer without touching their bytes.
+//
+// Getters are synchronous, and a remote backend (S3) cannot be read synchronously: there the
+// task prefetches, in parallel and before the step runs, the bytes of every artifact the step
+// can read, and the getters decode them from memory. The local backend stays lazy.
 
+import { deserializeValue, V8_ENCODING } from '../datastore/serialize.js';
 import type { ArtifactRef, FlowStore } from '../datastore/types.js';
 
 interface Loaded {
@@ -12,14 +17,55 @@ interface Loaded {
 /** Tracks the artifacts bound into one flow instance (or one read-only join input). */
 export class ArtifactBinder {
   private readonly loaded = new Map<string, Loaded>();
+  /** Prefetched serialized bytes by sha (remote backends only). */
+  private prefetched: Map<string, Buffer> | undefined;
+  /** Shas whose prefetched bytes a value already views (raw encodings decode without a copy). */
+  private readonly handedOut = new Set<string>();
 
   constructor(
     private readonly store: FlowStore,
     private readonly pathspec: string,
   ) {}
 
+  /** Whether this store needs `prefetch` (its backend has no synchronous reads). */
+  get needsPrefetch(): boolean {
+    return !this.store.backend.getSync;
+  }
+
+  /**
+   * On a backend without synchronous reads, fetches every listed artifact (each distinct blob
+   * once, `concurrency` at a time) so that `load` can decode it from memory. A no-op locally.
+   */
+  async prefetch(
+    refs: Iterable<{ name: string; ref: ArtifactRef; pathspec: string }>,
+    concurrency = 16,
+  ): Promise<void> {
+    if (!this.needsPrefetch) return;
+    this.prefetched ??= new Map();
+    const cache = this.prefetched;
+    const todo = new Map<string, { name: string; ref: ArtifactRef; pathspec: string }>();
+    for (const r of refs) if (!cache.has(r.ref.sha) && !todo.has(r.ref.sha)) todo.set(r.ref.sha, r);
+    const queue = [...todo.values()];
+    const worker = async () => {
+      for (let r = queue.shift(); r; r = queue.shift()) {
+        cache.set(
+          r.ref.sha,
+          await this.store.loadArtifactBytes(r.ref, { artifact: r.name, pathspec: r.pathspec }),
+        );
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+  }
+
   load(name: string, ref: ArtifactRef, pathspec = this.pathspec): unknown {
-    return this.store.loadArtifactSync(ref, { artifact: name, pathspec });
+    const ctx = { artifact: name, pathspec };
+    const bytes = this.prefetched?.get(ref.sha);
+    if (!bytes) return this.store.loadArtifactSync(ref, ctx);
+    // Every load gets its own value, as a fresh read would: v8 always builds new objects, but a
+    // raw value views its bytes, so only the first one may use the prefetched buffer itself.
+    const own = ref.encoding !== V8_ENCODING && this.handedOut.has(ref.sha) ? Buffer.from(bytes) : bytes;
+    this.handedOut.add(ref.sha);
+    return deserializeValue(own, ref.encoding, ctx);
   }
 
   /** Defines `name` on `target` as a lazy, writable artifact inherited from a parent task. */

@@ -154,9 +154,12 @@ export async function runTask(
     const initial = new Map(Object.entries(inst));
     paramRefs = await readManifest(store, spec.parameters, spec.flow);
     const paramPathspec = `${spec.flow}/${spec.runId}/_parameters/0`;
+    // What the step can read, fetched before it runs where the backend has no synchronous reads.
+    const readable: { name: string; ref: ArtifactRef; pathspec: string }[] = [];
     for (const def of defs) {
       const ref = paramRefs[def.field];
       if (!ref) throw new Error(`parameter '${def.name}' has no value in ${paramPathspec}`);
+      readable.push({ name: def.field, ref, pathspec: paramPathspec });
       bindParameter(inst, def, () => binder.load(def.field, ref, paramPathspec));
       initial.delete(def.field);
     }
@@ -170,7 +173,9 @@ export async function runTask(
       const byStep: Record<string, object> = {};
       spec.parents.forEach((p, i) => {
         const arts = Object.fromEntries(Object.entries(manifests[i]!).filter(([n]) => !paramFields.has(n)));
-        const view = inputView(binder, `${spec.flow}/${p.runId}/${p.step}/${p.taskId}`, arts, p.step);
+        const inputPathspec = `${spec.flow}/${p.runId}/${p.step}/${p.taskId}`;
+        for (const [name, ref] of Object.entries(arts)) readable.push({ name, ref, pathspec: inputPathspec });
+        const view = inputView(binder, inputPathspec, arts, p.step);
         inputs.push(view);
         byStep[p.step] ??= view;
       });
@@ -183,6 +188,7 @@ export async function runTask(
         if (paramFields.has(name)) continue;
         inherited[name] = ref;
         binder.bindInherited(inst, name, ref);
+        readable.push({ name, ref, pathspec });
       }
     }
 
@@ -215,6 +221,7 @@ export async function runTask(
         splitManifest = view?.data?.artifacts;
       }
       const ref = splitManifest?.[frame.var];
+      if (ref) readable.push({ name: frame.var, ref, pathspec: splitPathspec });
       let cached: { v: unknown } | undefined;
       Object.assign(ctx, {
         foreach: {
@@ -227,6 +234,7 @@ export async function runTask(
         },
       });
     }
+    await binder.prefetch(readable);
     inst[CONTEXT] = ctx;
     await method.apply(inst, args);
     transition = takenTransition(spec, inst, ctx.next);
