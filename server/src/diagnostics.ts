@@ -71,6 +71,8 @@ export class DiagnosticsPublisher {
   private readonly nonEmpty = new Set<string>();
   /** The version last published per URI (open fires both open and change: publish once). */
   private readonly published = new Map<string, number>();
+  /** When diagnostics were last computed per URI (performance.now()). */
+  private readonly lastRun = new Map<string, number>();
 
   constructor(
     private readonly connection: Connection,
@@ -80,9 +82,14 @@ export class DiagnosticsPublisher {
     private readonly onPublished: (analysis: Analysis) => void,
   ) {}
 
-  /** After an edit: wait for the burst to end. */
+  /**
+   * After an edit. The first edit after a quiet spell is analysed at once (after the messages
+   * already received), so a keystroke costs one analysis and no wait; edits that follow within
+   * `delay` of an analysis wait for the burst to end, so fast typing costs one analysis per pause.
+   */
   schedule(uri: string): void {
-    this.debouncer.schedule(`diagnostics:${uri}`, this.delay, () => this.publish(uri));
+    const quiet = performance.now() - (this.lastRun.get(uri) ?? Number.NEGATIVE_INFINITY) >= this.delay;
+    this.debouncer.schedule(`diagnostics:${uri}`, quiet ? 0 : this.delay, () => this.publish(uri));
   }
 
   /** Now (on open). */
@@ -92,6 +99,7 @@ export class DiagnosticsPublisher {
   }
 
   private publish(uri: string): void {
+    this.lastRun.set(uri, performance.now());
     const analysis = this.docs.get(uri);
     if (!analysis || this.published.get(uri) === analysis.version) return;
     this.published.set(uri, analysis.version);
@@ -114,6 +122,7 @@ export class DiagnosticsPublisher {
   clear(uri: string): void {
     this.debouncer.cancel(`diagnostics:${uri}`);
     this.published.delete(uri);
+    this.lastRun.delete(uri);
     if (this.nonEmpty.delete(uri)) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 }

@@ -2,6 +2,7 @@
 // notification. While the text has syntax errors the last graph that parsed is served (marked
 // stale), so the panel does not flicker or empty itself on every half-typed line.
 
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { type Connection, LSPErrorCodes, ResponseError } from 'vscode-languageserver';
 import { type Analysis, analyzeText, type FlowDocuments } from './documents.js';
@@ -57,6 +58,7 @@ export async function handleGraphRequest(docs: FlowDocuments, params: GraphParam
 
 /** Pushes `tsflow/graphChanged` after edits, when the graph differs from the last one sent. */
 export class GraphNotifier {
+  /** Digest of the last graph sent per URI. */
   private readonly sent = new Map<string, string>();
 
   constructor(
@@ -75,8 +77,11 @@ export class GraphNotifier {
     if (!result) return;
     const isFlow = result.flows.length > 0;
     if (!isFlow && !this.sent.has(uri)) return; // never was a flow file: nothing to say
-    // The version changes on every edit: compare the content, not the envelope.
-    const key = JSON.stringify([result.flows, result.problems, result.stale]);
+    // The version changes on every edit: compare the content, not the envelope (by digest: the
+    // JSON of a large flow is tens of KB, not worth keeping per open document).
+    const key = createHash('sha1')
+      .update(JSON.stringify([result.flows, result.problems, result.stale]))
+      .digest('base64');
     if (this.sent.get(uri) === key) return;
     if (isFlow) this.sent.set(uri, key);
     else this.sent.delete(uri);
