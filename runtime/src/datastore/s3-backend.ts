@@ -66,7 +66,7 @@ export interface S3BackendOptions {
   partConcurrency?: number;
   /** Connections per backend (default 64). */
   maxSockets?: number;
-  /** Tries per request, the first included (default 6; env TSFLOW_S3_MAX_ATTEMPTS). */
+  /** Tries per request, the first included (default 8, about 6 s of backoff; env TSFLOW_S3_MAX_ATTEMPTS). */
   maxAttempts?: number;
   /** Bytes of appended logs kept in memory (default 64 MiB). */
   logCacheBytes?: number;
@@ -218,7 +218,7 @@ export class S3Backend implements StorageBackend {
       const maxSockets = this.opts.maxSockets ?? 64;
       const maxAttempts =
         this.opts.maxAttempts ??
-        (Number(env.TSFLOW_S3_MAX_ATTEMPTS) > 0 ? Number(env.TSFLOW_S3_MAX_ATTEMPTS) : 6);
+        (Number(env.TSFLOW_S3_MAX_ATTEMPTS) > 0 ? Number(env.TSFLOW_S3_MAX_ATTEMPTS) : 8);
       const client = new sdk.S3Client({
         ...(this.conn.endpoint ? { endpoint: this.conn.endpoint } : {}),
         ...(this.conn.region ? { region: this.conn.region } : {}),
@@ -255,7 +255,7 @@ export class S3Backend implements StorageBackend {
   /** The object key of a datastore key. Keys are '/'-separated; empty, '.' and '..' segments are refused. */
   objectKey(key: string): string {
     for (const p of key.split('/')) {
-      if (p === '' || p === '.' || p === '..' || p.includes('\0')) {
+      if (p === '' || p === '.' || p === '..' || p.includes('\\') || p.includes('\0')) {
         throw new Error(`invalid datastore key ${JSON.stringify(key)}`);
       }
     }
@@ -284,7 +284,9 @@ export class S3Backend implements StorageBackend {
     };
     const status = err?.$metadata?.httpStatusCode;
     const attempts = err?.$metadata?.attempts;
-    let why = err?.message || err?.name || String(e);
+    // Servers that send no error message leave the SDK saying 'UnknownError': the name says more.
+    const message = err?.message && err.message !== 'UnknownError' ? err.message : '';
+    let why = message || err?.name || String(e);
     if (err?.name && err.name !== 'Error' && !why.startsWith(err.name)) why = `${err.name}: ${why}`;
     if (err?.code && !why.includes(err.code)) why = `${err.code}: ${why}`;
     if (status) why += ` (HTTP ${status})`;

@@ -1,0 +1,78 @@
+// The S3 test server for a test file: the cluster the s3 tier started (TSFLOW_TEST_CEPH_DIR), or
+// one started for this file alone when it runs by itself, or a loud skip when Ceph cannot be had.
+
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before } from 'node:test';
+import { S3Backend, type S3BackendOptions } from '../../runtime/src/datastore/s3-backend.js';
+import {
+  type CephConnection,
+  cannotProvision,
+  ensureInstalled,
+  readConnection,
+  s3Env,
+  startCeph,
+  stopCeph,
+} from '../../scripts/ceph.mjs';
+
+export const CEPH_DIR_ENV = 'TSFLOW_TEST_CEPH_DIR';
+
+const shared = process.env[CEPH_DIR_ENV];
+const why = shared ? null : cannotProvision();
+/** Why the S3 tests of this file are skipped, or false. */
+export const skip: string | false = why ? `no S3 test server: ${why}` : false;
+if (skip) {
+  console.error(`\n!!!!! S3 TESTS SKIPPED: ${skip} !!!!!\n`);
+}
+
+let conn: CephConnection | undefined;
+let owned: string | undefined;
+
+before(
+  async () => {
+    if (skip) return;
+    if (shared) conn = readConnection(shared);
+    else {
+      ensureInstalled();
+      owned = fs.mkdtempSync(path.join(os.tmpdir(), 'tsflow-ceph-'));
+      conn = await startCeph(owned);
+    }
+    // In-process code (the client API, FlowStore over an s3:// root) reads the AWS environment.
+    Object.assign(process.env, s3Env(conn));
+  },
+  { timeout: 240_000 },
+);
+
+after(async () => {
+  if (!owned) return;
+  await stopCeph(owned);
+  fs.rmSync(owned, { recursive: true, force: true });
+});
+
+export function ceph(): CephConnection {
+  if (!conn) throw new Error('the S3 test server is not started (is the test skipped?)');
+  return conn;
+}
+
+/** A fresh `s3://bucket/<name>-<random>` root, so tests never see each other's objects. */
+export function s3Root(name: string): string {
+  return `s3://${ceph().bucket}/${name}-${randomBytes(4).toString('hex')}`;
+}
+
+/** The environment for a spawned `tsflow` that stores on S3 through gateway `a` (or `b`). */
+export function s3ProcessEnv(gateway: 'a' | 'b' = 'a'): NodeJS.ProcessEnv {
+  return { ...s3Env(ceph(), gateway), TSFLOW_DATASTORE: 's3' };
+}
+
+/** An S3Backend on the test server, configured explicitly (not from the environment). */
+export function s3Backend(root: string, opts: S3BackendOptions & { gateway?: 'a' | 'b' } = {}): S3Backend {
+  const c = ceph();
+  return new S3Backend(root, {
+    endpoint: c.endpoints[opts.gateway ?? 'a'],
+    region: c.region,
+    credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey },
+    ...opts,
+  });
+}
