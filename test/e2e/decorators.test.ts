@@ -58,7 +58,7 @@ test('@timeout kills a step that sleeps far longer, and the run fails saying so'
 
 test('--with attaches a decorator to every step; a bad --with exits 2', async () => {
   const root = tempDir();
-  const r = await tsflow(['run', flowFile('sleepy.ts'), '--with', 'timeout:seconds=1'], {
+  const r = await tsflow(['run', flowFile('sleepy.ts'), '--with', 'timeout:seconds=5'], {
     root,
     env: { NAP_MS: '30000' },
   });

@@ -5,7 +5,7 @@ import { FlowSpec, catchErrors, environment, resources, retry, step, timeout } f
  * - flaky: fails on its first two attempts (counted in $TSFLOW_TEST_COUNTER), then succeeds
  * - risky: always throws; @catchErrors stores the error and the flow goes on
  * - configured: reads a variable that @environment sets
- * - sleepy: naps for $NAP_SECONDS (default 0); @timeout kills it after 2 s
+ * - sleepy: naps for $NAP_SECONDS (default 0); @timeout kills it after 5 s
  */
 export class DecoratedFlow extends FlowSpec {
   attempts = 0;
@@ -44,7 +44,7 @@ export class DecoratedFlow extends FlowSpec {
     this.next(this.sleepy);
   }
 
-  @timeout({ seconds: 2 })
+  @timeout({ seconds: 5 })
   @step
   async sleepy() {
     await new Promise((r) => setTimeout(r, Number(process.env.NAP_SECONDS ?? 0) * 1000));
