@@ -50,7 +50,7 @@ test('@timeout kills a step that sleeps far longer, and the run fails saying so'
   assert.equal(r.code, 1, show(r));
   assert.match(
     r.stderr,
-    /sleepy\/5 \(pid \d+\)\] Task failed: timed out after 2 s \(@timeout\) and was killed/,
+    /sleepy\/5 \(pid \d+\)\] Task failed: timed out after 5 s \(@timeout\) and was killed/,
   );
   const task = await Task.get(`DecoratedFlow/${runIdOf(r)}/sleepy/5`, { datastoreRoot: root });
   assert.equal(task.exception?.name, 'TimeoutError');
@@ -63,7 +63,7 @@ test('--with attaches a decorator to every step; a bad --with exits 2', async ()
     env: { NAP_MS: '30000' },
   });
   assert.equal(r.code, 1, show(r));
-  assert.match(r.stderr, /nap\/2 \(pid \d+\)\] Task failed: timed out after 1 s \(@timeout\)/);
+  assert.match(r.stderr, /nap\/2 \(pid \d+\)\] Task failed: timed out after 5 s \(@timeout\)/);
   const bad = await tsflow(['run', flowFile('sleepy.ts'), '--with', 'retry:times=9'], { root });
   assert.equal(bad.code, 2, show(bad));
   assert.match(bad.stderr, /@retry on step 'start': times must be a whole number from 0 to 4, not 9/);
