@@ -24,6 +24,14 @@ export class ResumableFlow extends FlowSpec {
   @step async body() {
     this.mark(`body${this.input}`);
     if (this.input === 3 && process.env.FAIL_SPLIT) {
+      // Fail only once the other splits have run (and had time to commit), however loaded the
+      // machine: the resume tests count on exactly one failed split.
+      const log = process.env.TSFLOW_TEST_LOG;
+      for (let i = 0; log && i < 600; i++) {
+        const marks = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n') : [];
+        if (marks.filter((m) => /^body\d+$/.test(m) && m !== 'body3').length >= this.width - 1) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
       await new Promise((r) => setTimeout(r, 1500));
       throw new Error('split 3 fails while FAIL_SPLIT is set');
     }
