@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { LogStream } from '../datastore/types.js';
 import type { TaskSpec } from '../runtime/task-spec.js';
+import type { LineHandler, TaskExit, TaskHandle } from './types.js';
 
 export interface LocalComputeOptions {
   /** Absolute path of the runtime's `worker.js`. */
@@ -17,15 +18,10 @@ export interface LocalComputeOptions {
   spare?: number;
 }
 
-export interface TaskExit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
-export type LineHandler = (stream: LogStream, text: string, ts: number) => void;
+export type { LineHandler, TaskExit } from './types.js';
 
 /** One task process. Output lines before `run()` (e.g. from the flow module's top level) are kept for the task. */
-export class TaskProcess {
+export class TaskProcess implements TaskHandle {
   readonly pid: number;
   readonly exited: Promise<TaskExit>;
   private handler: LineHandler | undefined;
@@ -54,6 +50,10 @@ export class TaskProcess {
         this.emit('stderr', `failed to start the task process: ${err.message}`, Date.now());
       });
     });
+  }
+
+  get label(): string {
+    return `pid ${this.pid}`;
   }
 
   get alive(): boolean {

@@ -42,12 +42,12 @@ export class RunConsole {
   /** A line about or from a task. `who` is `run/step/task`. */
   task(
     who: string,
-    pid: number,
+    where: number | string,
     text: string,
     opts: { stream?: LogStream; ts?: number; kind?: 'info' | 'error' | 'success' } = {},
   ): void {
     const c = this.sink.color;
-    const prefix = paint(c, '36', `[${who} (pid ${pid})]`);
+    const prefix = paint(c, '36', `[${who} (${typeof where === 'number' ? `pid ${where}` : where})]`);
     const kind = opts.kind;
     const body = kind === 'error' ? paint(c, '31', text) : kind === 'success' ? paint(c, '32', text) : text;
     const line = `${paint(c, '2', timestamp(opts.ts ?? Date.now()))} ${prefix} ${body}`;

@@ -11,6 +11,7 @@ import type { ArtifactRef, AttemptData, FlowStore, RunRecord, RunStatus } from '
 import type { DecoratorSpec } from '../flow/types.js';
 import { VERSION } from '../version.js';
 import { runtimeDist } from './bundle.js';
+import { setUpBatch } from './remote.js';
 import { RunConsole } from './console.js';
 import { type StepPolicy, stepPolicy } from './policy.js';
 import type { PreparedFlow } from './prepare.js';
@@ -103,6 +104,13 @@ export async function launchRun(opts: LaunchOptions): Promise<RunOutcome & { run
   const out = opts.console ?? new RunConsole();
   const stepPolicies = policies(prepared, opts.withSpecs ?? []); // bad --with values fail before anything is recorded
   const store = openFlowStore(opts.datastoreRoot, graph.name);
+  // Batch steps need the S3 datastore and a code package, checked and built before the run exists.
+  const batch = await setUpBatch({
+    policies: stepPolicies,
+    backend: store.backend,
+    flow: graph.name,
+    file: prepared.file,
+  });
   // Task processes boot while the run is being recorded.
   const compute = new LocalCompute({
     workerScript: path.join(runtimeDist(), 'worker.js'),
@@ -156,6 +164,7 @@ export async function launchRun(opts: LaunchOptions): Promise<RunOutcome & { run
   const onSignal = (sig: NodeJS.Signals) => {
     out.event(`Received ${sig}: stopping every task; the run will be marked failed.`, 'error');
     scheduler?.abort(`interrupted by ${sig}`);
+    void batch?.terminateAll(`tsflow run interrupted by ${sig}`);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -184,6 +193,7 @@ export async function launchRun(opts: LaunchOptions): Promise<RunOutcome & { run
       console: out,
       parameters,
       policies: stepPolicies,
+      ...(batch ? { batch } : {}),
       ...(opts.resume ? { clone: opts.resume.clone } : {}),
     });
     outcome = await scheduler.run();

@@ -19,7 +19,9 @@ import type {
   TaskKey,
 } from '../datastore/types.js';
 import type { FlowGraph, StepNode } from '../graph/types.js';
-import type { LocalCompute, TaskProcess } from '../compute/local.js';
+import type { BatchCompute } from '../compute/batch.js';
+import type { LocalCompute } from '../compute/local.js';
+import type { TaskHandle } from '../compute/types.js';
 import type { RunConsole } from './console.js';
 import type { StepPolicy } from './policy.js';
 import type { ParentRef, TaskSpec } from './task-spec.js';
@@ -38,6 +40,8 @@ export interface SchedulerOptions {
   parameters: ParentRef;
   /** Per step: retries, catch, timeout, environment (steps without one get the defaults). */
   policies: Record<string, StepPolicy>;
+  /** Runs the tasks of `@batch` steps (absent when no step needs it). */
+  batch?: BatchCompute;
   /** For resume: the origin run's tasks that may be cloned instead of run. */
   clone?: CloneSource;
   /** Grace period between SIGTERM and SIGKILL when stopping tasks. */
@@ -55,7 +59,7 @@ interface PendingTask {
 interface RunningTask extends PendingTask {
   taskId: string;
   attempt: number;
-  proc?: TaskProcess;
+  proc?: TaskHandle;
   logs: Record<LogStream, LogLine[]>;
   flushing: Promise<void>;
   stoppedBecause?: string;
@@ -293,7 +297,7 @@ export class Scheduler {
       const last = attempt >= policy.retries;
       const { view, code, signal } = await this.runAttempt(task, policy, last);
       const who = this.who(task);
-      const pid = task.proc?.pid ?? -1;
+      const pid = task.proc?.label ?? 'not started';
       const done = view?.done;
       if (done?.finished && code === 0) {
         if (done.successful)
@@ -364,7 +368,12 @@ export class Scheduler {
     };
     const who = this.who(key);
     const moreComing = this.queue.length > 0 || this.running.size > 1 || !this.node(task.step).isEnd;
-    const proc = this.opts.compute.acquire(moreComing, policy.env);
+    const onBatch = policy.decorators.some((d) => d.name === 'batch');
+    if (onBatch && !this.opts.batch)
+      throw new Error(`step '${task.step}' runs on AWS Batch, which is not set up for this run`);
+    const proc = onBatch
+      ? this.opts.batch!.acquire(policy, task.step)
+      : this.opts.compute.acquire(moreComing, policy.env);
     task.proc = proc;
     // The attempt is on record before the process learns its task, so even a process that dies
     // at once leaves an attempt that readers can see failed.
@@ -376,11 +385,11 @@ export class Scheduler {
     });
     proc.run(spec, (stream, text, ts) => {
       task.logs[stream].push({ ts, text });
-      this.opts.console.task(who, proc.pid, text, { stream, ts });
+      this.opts.console.task(who, proc.label, text, { stream, ts });
     });
     this.opts.console.task(
       who,
-      proc.pid,
+      proc.label,
       task.attempt > 0 ? `Task is starting (attempt ${task.attempt + 1}).` : 'Task is starting.',
     );
     let timer: NodeJS.Timeout | undefined;
@@ -399,7 +408,7 @@ export class Scheduler {
       const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
       const message = task.timedOut
         ? `timed out after ${policy.timeoutMs! / 1000} s (@timeout) and was killed`
-        : (task.stoppedBecause ?? `the task process ${how} before the step finished`);
+        : (task.stoppedBecause ?? exit.reason ?? `the task process ${how} before the step finished`);
       await store.commitAttempt(key, null, {
         attempt: task.attempt,
         finishedAt: Date.now(),
