@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { analyzeSource, type LintRuleId, RULES } from '../../runtime/src/graph/index.js';
 import { DIAGNOSTIC_SOURCE } from '../../server/src/protocol.js';
 import { markers } from '../unit/graph/helpers.js';
-import { LINT_FIXTURES, positionOf, TestClient, textAt, uriOf } from './harness.js';
+import { LINT_FIXTURES, positionOf, TestClient, textAt } from './harness.js';
 
 const fixtures = fs
   .readdirSync(LINT_FIXTURES)
@@ -192,4 +192,3 @@ describe('diagnostics: files without a flow', () => {
   });
 });
 
-export { uriOf };
