@@ -191,4 +191,3 @@ describe('diagnostics: files without a flow', () => {
     }
   });
 });
-
