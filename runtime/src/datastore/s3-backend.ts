@@ -58,11 +58,11 @@ export interface S3BackendOptions {
   forcePathStyle?: boolean;
   /** Static credentials instead of the SDK's default provider chain. */
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
-  /** Objects larger than this go up in a multipart upload (default 16 MiB). */
+  /** Objects larger than this go up in a multipart upload (default two parts: 16 MiB). */
   multipartThreshold?: number;
-  /** Part size of multipart uploads and ranged reads (default 8 MiB; S3's minimum is 5 MiB). */
+  /** Part size of multipart uploads and ranged reads (default 8 MiB, env TSFLOW_S3_PART_MB; at least 5 MiB). */
   partSize?: number;
-  /** Parts of one object moved at once (default 8). */
+  /** Parts of one object moved at once (default 8, env TSFLOW_S3_PART_CONCURRENCY). */
   partConcurrency?: number;
   /** Connections per backend (default 64). */
   maxSockets?: number;
@@ -204,9 +204,12 @@ export class S3Backend implements StorageBackend {
     };
     if (endpoint && !this.conn.region) this.conn.region = 'us-east-1';
     this.where = endpoint ? redactUrl(endpoint) : `AWS S3${this.conn.region ? ` (${this.conn.region})` : ''}`;
-    this.partSize = Math.max(5 * MiB, opts.partSize ?? 8 * MiB);
-    this.multipartThreshold = Math.max(this.partSize, opts.multipartThreshold ?? 16 * MiB);
-    this.partConcurrency = Math.max(1, opts.partConcurrency ?? 8);
+    const env = opts.env ?? process.env;
+    const envNumber = (name: string) => (Number(env[name]) > 0 ? Number(env[name]) : undefined);
+    const envPartMiB = envNumber('TSFLOW_S3_PART_MB');
+    this.partSize = Math.max(5 * MiB, opts.partSize ?? (envPartMiB ? envPartMiB * MiB : 8 * MiB));
+    this.multipartThreshold = Math.max(this.partSize, opts.multipartThreshold ?? 2 * this.partSize);
+    this.partConcurrency = Math.max(1, opts.partConcurrency ?? envNumber('TSFLOW_S3_PART_CONCURRENCY') ?? 8);
   }
 
   /** The SDK and a client, created on first use. */
