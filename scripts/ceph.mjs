@@ -1,6 +1,7 @@
 // A throwaway single-node Ceph cluster with RADOS gateways (real S3) for the S3 tests and bench.
 // Auth off, an in-memory OSD, everything in one scratch folder, daemons on free loopback ports.
 //
+//   node scripts/ceph.mjs check          exit 0 if a cluster can be had here, else say why (exit 1)
 //   node scripts/ceph.mjs install        apt-get the daemons if missing (root only)
 //   node scripts/ceph.mjs start DIR      start mon + osd + gateways a and b, create a user and a
 //                                        bucket; prints the connection (JSON) and leaves them running
@@ -286,14 +287,20 @@ export function s3Env(c, gateway = 'a') {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const [cmd, dir] = process.argv.slice(2);
-  if (cmd === 'install') ensureInstalled();
+  if (cmd === 'check') {
+    const why = cannotProvision();
+    if (why) {
+      console.log(why);
+      process.exit(1);
+    }
+  } else if (cmd === 'install') ensureInstalled();
   else if (cmd === 'start' && dir) {
     ensureInstalled();
     const c = await startCeph(path.resolve(dir));
     process.stdout.write(`${JSON.stringify(c, null, 2)}\n`);
   } else if (cmd === 'stop' && dir) await stopCeph(path.resolve(dir));
   else {
-    console.error('usage: node scripts/ceph.mjs install | start DIR | stop DIR');
+    console.error('usage: node scripts/ceph.mjs check | install | start DIR | stop DIR');
     process.exit(2);
   }
 }

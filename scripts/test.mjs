@@ -3,10 +3,13 @@
 //   unit     graph/lint, datastore, serialization, client, flow API (in-process)
 //   lsp      the language server over in-memory streams, the built bin over stdio, a fuzz test
 //   e2e      the built `tsflow` CLI and `tsx <flow> run` as a user runs them
-// Later tiers (S3, VS Code) add themselves to TIERS. `npm test -- unit` runs one tier;
+//   s3       the S3 datastore against a real Ceph RADOS gateway it installs and starts itself
+//            (loudly skipped where Ceph cannot be had: not root, no apt)
+// Later tiers (VS Code) add themselves to TIERS. `npm test -- unit` runs one tier;
 // `npm test -- path/to/file.test.ts` runs files.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -66,7 +69,52 @@ const TIERS = {
     run('e2e: build', process.execPath, ['scripts/build.mjs']);
     nodeTest('e2e', testFiles('test/e2e'), 2);
   },
+  s3: () => s3Tier(),
 };
+
+/** The S3 tier against a real Ceph RADOS gateway that it installs (root + apt) and starts itself. */
+function s3Tier() {
+  const started = Date.now();
+  const check = spawnSync(process.execPath, ['scripts/ceph.mjs', 'check'], { encoding: 'utf8' });
+  if (check.status !== 0) {
+    const bar = '!'.repeat(78);
+    console.error(`\n${bar}\n!!! s3 tier SKIPPED: no S3 test server can be had here: ${check.stdout.trim()}`);
+    console.error(
+      `!!! (it needs Ceph's radosgw, ceph-mon and ceph-osd, or root and apt-get to install them)\n${bar}`,
+    );
+    return;
+  }
+  run('s3: build', process.execPath, ['scripts/build.mjs']);
+  run('s3: install Ceph (if missing)', process.execPath, ['scripts/ceph.mjs', 'install']);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsflow-ceph-'));
+  let status = 1;
+  try {
+    console.log(`\n=== s3: start a single-node Ceph with two RADOS gateways in ${dir}`);
+    const up = spawnSync(process.execPath, ['scripts/ceph.mjs', 'start', dir], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    if (up.status !== 0) console.error('=== s3: Ceph did not start');
+    else {
+      const files = testFiles('test/s3');
+      console.log(`\n=== s3: node --test ${files.join(' ')}`);
+      status = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...files],
+        { stdio: 'inherit', env: { ...process.env, TSFLOW_TEST_CEPH_DIR: dir } },
+      ).status;
+    }
+  } finally {
+    spawnSync(process.execPath, ['scripts/ceph.mjs', 'stop', dir], { stdio: 'inherit' });
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  if (status !== 0) {
+    console.error(`=== s3 FAILED (exit ${status})`);
+    process.exit(status || 1);
+  }
+  console.log(
+    `=== s3: passed in ${Math.round((Date.now() - started) / 1000)} s (Ceph start and stop included)`,
+  );
+}
 
 const args = process.argv.slice(2);
 if (args.length > 0 && args.every((a) => a.endsWith('.ts'))) {
