@@ -1,0 +1,97 @@
+// A task on a backend without synchronous reads (S3) fetches what its step can read before the
+// step runs; the getters then decode from memory. Locally nothing changes: reads stay lazy.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { BackendFlowStore } from '../../../runtime/src/datastore/flow-store.js';
+import { LocalBackend } from '../../../runtime/src/datastore/local-backend.js';
+import type { StorageBackend } from '../../../runtime/src/datastore/types.js';
+import { ArtifactBinder, inputView } from '../../../runtime/src/runtime/artifacts.js';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tsflow-prefetch-'));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+/** The local backend seen as a remote one: no getSync, and every get counted. */
+function remoteLike(dir: string): StorageBackend & { gets: string[] } {
+  const local = new LocalBackend(dir);
+  const gets: string[] = [];
+  return {
+    kind: 's3',
+    root: local.root,
+    gets,
+    get: (k) => {
+      gets.push(k);
+      return local.get(k);
+    },
+    put: (k, d, o) => local.put(k, d, o),
+    exists: (k) => local.exists(k),
+    list: (p) => local.list(p),
+    stat: (k) => local.stat(k),
+    touch: (k) => local.touch(k),
+    delete: (k) => local.delete(k),
+    deletePrefix: (p) => local.deletePrefix(p),
+    append: (k, d) => local.append(k, d),
+  };
+}
+
+describe('ArtifactBinder.prefetch', () => {
+  it('fetches each distinct blob once, in parallel, before the step; getters then read memory', async () => {
+    const backend = remoteLike(path.join(tmp, 'remote'));
+    const store = new BackendFlowStore(backend, 'PF');
+    const ctx = { artifact: 'x', pathspec: 'PF/1/start/1' };
+    const list = await store.saveArtifact([1, 2, 3], ctx);
+    const same = await store.saveArtifact([1, 2, 3], ctx);
+    const floats = await store.saveArtifact(new Float64Array([1.5, 2.5]), ctx);
+    assert.equal(list.sha, same.sha);
+    const binder = new ArtifactBinder(store, 'PF/1/next/2');
+    assert.equal(binder.needsPrefetch, true);
+    await binder.prefetch([
+      { name: 'a', ref: list, pathspec: 'PF/1/a/1' },
+      { name: 'b', ref: same, pathspec: 'PF/1/b/1' },
+      { name: 'f', ref: floats, pathspec: 'PF/1/a/1' },
+      { name: 'g', ref: floats, pathspec: 'PF/1/b/1' },
+    ]);
+    assert.equal(backend.gets.length, 2, 'one read per distinct blob');
+    const target = {} as Record<string, unknown>;
+    binder.bindInherited(target, 'a', list);
+    const view = inputView(binder, 'PF/1/b/1', { b: same, g: floats }, 'b') as Record<string, unknown>;
+    binder.bindInherited(target, 'f', floats);
+    assert.deepEqual(target.a, [1, 2, 3]);
+    assert.deepEqual(view.b, [1, 2, 3]);
+    assert.notEqual(target.a, view.b, 'each binding gets its own value');
+    const f = target.f as Float64Array;
+    const g = view.g as Float64Array;
+    assert.deepEqual([...f], [1.5, 2.5]);
+    f[0] = 99;
+    assert.equal(g[0], 1.5, 'raw values do not share memory');
+    assert.equal(backend.gets.length, 2, 'nothing read after the prefetch');
+  });
+
+  it('a remote store without a prefetch cannot be read synchronously (the reason prefetch exists)', async () => {
+    const store = new BackendFlowStore(remoteLike(path.join(tmp, 'noprefetch')), 'PF');
+    const ctx = { artifact: 'x', pathspec: 'PF/1/start/1' };
+    const ref = await store.saveArtifact('v', ctx);
+    const binder = new ArtifactBinder(store, 'PF/1/next/2');
+    assert.throws(() => binder.load('x', ref), /cannot be read synchronously/);
+  });
+
+  it('is a no-op on the local backend: reads stay lazy', async () => {
+    const local = new LocalBackend(path.join(tmp, 'local'));
+    let gets = 0;
+    const orig = local.get.bind(local);
+    local.get = (k: string) => {
+      gets++;
+      return orig(k);
+    };
+    const store = new BackendFlowStore(local, 'PF');
+    const ref = await store.saveArtifact({ big: 'value' }, { artifact: 'x', pathspec: 'PF/1/start/1' });
+    const binder = new ArtifactBinder(store, 'PF/1/next/2');
+    assert.equal(binder.needsPrefetch, false);
+    await binder.prefetch([{ name: 'x', ref, pathspec: 'PF/1/start/1' }]);
+    assert.equal(gets, 0);
+    assert.deepEqual(binder.load('x', ref), { big: 'value' });
+  });
+});
