@@ -22,6 +22,43 @@ export const DATASTORE_OPTIONS: OptionSpec[] = [
 
 export const HELP_OPTION: OptionSpec = { name: 'help', kind: 'boolean', help: 'show this help' };
 
+/** A sensible --max-workers default: one task per core, at least 2 (tasks often wait on I/O). */
+export function defaultMaxWorkers(): number {
+  return Math.max(2, Math.min(16, os.availableParallelism()));
+}
+
+/** Options of every command that schedules a run (`run`, `resume`). */
+export const SCHEDULING_OPTIONS: OptionSpec[] = [
+  {
+    name: 'max-workers',
+    kind: 'number',
+    value: 'N',
+    help: 'task processes at once',
+    default: defaultMaxWorkers(),
+  },
+  {
+    name: 'max-num-splits',
+    kind: 'number',
+    value: 'N',
+    help: 'most tasks one foreach may start',
+    default: 100,
+  },
+  { name: 'tag', kind: 'list', value: 'TAG', help: 'tag the run (repeatable)' },
+  {
+    name: 'with',
+    kind: 'list',
+    value: 'SPEC',
+    help: 'add a decorator to every step, e.g. retry or timeout:seconds=60 (repeatable)',
+  },
+  {
+    name: 'run-id-file',
+    kind: 'string',
+    value: 'FILE',
+    help: 'write the run id to FILE once the run is created',
+  },
+  { name: 'flow', kind: 'string', value: 'NAME', help: 'the flow class, when the file defines several' },
+];
+
 export const DATASTORE_ENV = 'TSFLOW_DATASTORE';
 
 /**
@@ -51,11 +88,6 @@ export function datastoreRoot(args: ParsedArgs, env: NodeJS.ProcessEnv = process
     );
   }
   return resolveDatastoreRoot({ root, cwd: process.cwd(), env: {} });
-}
-
-/** A sensible --max-workers default: one task per core, at least 2 (tasks often wait on I/O). */
-export function defaultMaxWorkers(): number {
-  return Math.max(2, Math.min(16, os.availableParallelism()));
 }
 
 export interface Command {

@@ -3,16 +3,11 @@
 // to time out, which environment and resources the task gets.
 
 import { UserError } from '../errors.js';
+import { KNOWN_DECORATORS } from '../graph/names.js';
 import type { DecoratorSpec } from '../flow/types.js';
 
-export const KNOWN_DECORATORS = [
-  'retry',
-  'catchErrors',
-  'timeout',
-  'resources',
-  'environment',
-  'batch',
-] as const;
+/** The decorators `--with` can attach (every step decorator but `@step` itself). */
+const ATTACHABLE = [...KNOWN_DECORATORS].filter((d) => d !== 'step');
 
 export interface StepPolicy {
   /** Extra attempts after the first. */
@@ -32,10 +27,8 @@ export interface StepPolicy {
 export function parseWithSpec(spec: string): DecoratorSpec {
   const colon = spec.indexOf(':');
   const name = colon < 0 ? spec : spec.slice(0, colon);
-  if (!(KNOWN_DECORATORS as readonly string[]).includes(name)) {
-    throw new UserError(
-      `--with ${spec}: unknown decorator '${name}' (known: ${KNOWN_DECORATORS.join(', ')})`,
-    );
+  if (!ATTACHABLE.includes(name)) {
+    throw new UserError(`--with ${spec}: unknown decorator '${name}' (known: ${ATTACHABLE.join(', ')})`);
   }
   const options: Record<string, unknown> = {};
   if (colon >= 0) {

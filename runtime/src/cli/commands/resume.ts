@@ -11,7 +11,7 @@ import {
   DATASTORE_OPTIONS,
   HELP_OPTION,
   datastoreRoot,
-  defaultMaxWorkers,
+  SCHEDULING_OPTIONS,
   print,
 } from '../common.js';
 import { printProblemsIfLintFailed } from './check.js';
@@ -23,24 +23,7 @@ const OPTIONS = [
     value: 'ID',
     help: "the run to resume (default: the flow's latest run)",
   },
-  {
-    name: 'max-workers',
-    kind: 'number',
-    value: 'N',
-    help: 'task processes at once',
-    default: defaultMaxWorkers(),
-  },
-  {
-    name: 'max-num-splits',
-    kind: 'number',
-    value: 'N',
-    help: 'most tasks one foreach may start',
-    default: 100,
-  },
-  { name: 'tag', kind: 'list', value: 'TAG', help: 'tag the new run (repeatable)' },
-  { name: 'with', kind: 'list', value: 'SPEC', help: 'add a decorator to every step (repeatable)' },
-  { name: 'run-id-file', kind: 'string', value: 'FILE', help: 'write the new run id to FILE' },
-  { name: 'flow', kind: 'string', value: 'NAME', help: 'the flow class, when the file defines several' },
+  ...SCHEDULING_OPTIONS,
   ...DATASTORE_OPTIONS,
   HELP_OPTION,
 ] as const;

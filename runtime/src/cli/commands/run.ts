@@ -8,44 +8,13 @@ import {
   DATASTORE_OPTIONS,
   HELP_OPTION,
   datastoreRoot,
-  defaultMaxWorkers,
+  SCHEDULING_OPTIONS,
   print,
 } from '../common.js';
 import { printProblemsIfLintFailed } from './check.js';
 import { analyzeForHelp, parameterHelp } from './show.js';
 
-const OPTIONS = [
-  {
-    name: 'max-workers',
-    kind: 'number',
-    value: 'N',
-    help: 'task processes at once',
-    default: defaultMaxWorkers(),
-  },
-  {
-    name: 'max-num-splits',
-    kind: 'number',
-    value: 'N',
-    help: 'most tasks one foreach may start',
-    default: 100,
-  },
-  { name: 'tag', kind: 'list', value: 'TAG', help: 'tag the run (repeatable)' },
-  {
-    name: 'with',
-    kind: 'list',
-    value: 'SPEC',
-    help: 'add a decorator to every step, e.g. retry or timeout:seconds=60 (repeatable)',
-  },
-  {
-    name: 'run-id-file',
-    kind: 'string',
-    value: 'FILE',
-    help: 'write the run id to FILE once the run is created',
-  },
-  { name: 'flow', kind: 'string', value: 'NAME', help: 'the flow class, when the file defines several' },
-  ...DATASTORE_OPTIONS,
-  HELP_OPTION,
-] as const;
+const OPTIONS = [...SCHEDULING_OPTIONS, ...DATASTORE_OPTIONS, HELP_OPTION] as const;
 
 export const runCommand: Command = {
   name: 'run',
