@@ -1,5 +1,5 @@
 // Builds every bundle of the repo with esbuild. Today: the runtime package (library, CLI, task
-// worker, client, graph) and the language server.
+// worker, client, graph), the language server and the VS Code extension (scripts/build-extension.mjs).
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -73,3 +73,6 @@ await build({
   },
 });
 console.log(`built server/dist in ${Math.round(performance.now() - serverStarted)} ms`);
+
+// The VS Code extension (out/): client, language server, the runtime it ships, webviews.
+await (await import('./build-extension.mjs')).buildExtension();

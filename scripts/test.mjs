@@ -58,6 +58,7 @@ const nodeTest = (label, files, concurrency) => {
 const TIERS = {
   static: () => {
     run('static: typecheck', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
+    run('static: typecheck webviews (DOM)', 'npx', ['tsc', '--noEmit', '-p', 'webviews/tsconfig.json']);
     run('static: lint+format', 'npx', ['biome', 'check', '.']);
   },
   unit: () => nodeTest('unit', testFiles('test/unit'), 2),

@@ -1,0 +1,149 @@
+// Builds the VS Code extension into out/ (the layout is the same in the repo and in the .vsix):
+//   out/extension.js      the extension host side (client/), CommonJS, `vscode` external
+//   out/server.mjs        the language server (server/), ts-morph bundled in
+//   out/runtime/          the runtime the extension runs flows with: bin/tsflow.js + dist/, with
+//                         every pure-JS dependency bundled; only native packages (esbuild, snappy)
+//                         stay outside, shipped in the .vsix's node_modules/
+//   out/webviews/         browser bundles (IIFE): dag.js (Mermaid inside), artifact.js (vscode-elements)
+// Called by scripts/build.mjs after the runtime build; `node scripts/build-extension.mjs` alone also works.
+
+import { build } from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const out = path.join(root, 'out');
+
+/** Packages the runtime loads with a native binary: shipped as they are, never bundled. */
+export const NATIVE_PACKAGES = ['esbuild', 'snappy'];
+
+// The runtime's entry points, as scripts/build.mjs builds them into runtime/dist. checkRuntimeEntries()
+// fails the build when the two lists drift apart.
+const RUNTIME_SINGLE = {
+  index: 'src/index.ts',
+  worker: 'src/runtime/worker.ts',
+  prepare: 'src/runtime/prepare-main.ts',
+};
+const RUNTIME_SHARED = {
+  cli: 'src/cli/main.ts',
+  client: 'src/client/index.ts',
+  graph: 'src/graph/index.ts',
+  prepare: 'src/runtime/prepare-main.ts',
+};
+
+// Bundled CommonJS packages (ts-morph's TypeScript) call require() and read __filename / __dirname.
+const ESM_REQUIRE_BANNER = [
+  "import { createRequire as __tsflowRequire } from 'node:module';",
+  "import { fileURLToPath as __tsflowPath } from 'node:url';",
+  'const require = __tsflowRequire(import.meta.url);',
+  'const __filename = __tsflowPath(import.meta.url);',
+  "const __dirname = __filename.replace(/[\\/][^\\/]*$/, '');",
+].join(' ');
+
+function checkRuntimeEntries() {
+  const list = (dir) =>
+    fs.existsSync(dir)
+      ? fs
+          .readdirSync(dir)
+          .filter((f) => f.endsWith('.js'))
+          .sort()
+      : null;
+  const repo = list(path.join(root, 'runtime', 'dist'));
+  const ours = list(path.join(out, 'runtime', 'dist'));
+  if (repo && ours && repo.join() !== ours.join()) {
+    throw new Error(
+      `the extension's runtime build (out/runtime/dist: ${ours.join(', ')}) no longer matches runtime/dist (${repo.join(', ')}): update the entries in scripts/build-extension.mjs`,
+    );
+  }
+}
+
+export async function buildExtension({ log = console.log } = {}) {
+  const started = performance.now();
+  fs.rmSync(out, { recursive: true, force: true });
+  fs.mkdirSync(out, { recursive: true });
+  // out/ is CommonJS (the extension host `require`s extension.js); .mjs and out/runtime are ESM.
+  fs.writeFileSync(path.join(out, 'package.json'), '{ "type": "commonjs" }\n');
+
+  const node = {
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+    legalComments: 'none',
+  };
+  const runtimeOut = path.join(out, 'runtime');
+  const runtimeCommon = {
+    ...node,
+    absWorkingDir: path.join(root, 'runtime'),
+    outdir: path.join(runtimeOut, 'dist'),
+    format: 'esm',
+    minifyWhitespace: true,
+    external: NATIVE_PACKAGES,
+    banner: { js: ESM_REQUIRE_BANNER },
+  };
+  await Promise.all([
+    // The client: activation cost is this one file's load, so it is minified.
+    build({
+      ...node,
+      entryPoints: { extension: path.join(root, 'client/src/extension.ts') },
+      outdir: out,
+      format: 'cjs',
+      minify: true,
+      sourcemap: 'linked',
+      external: ['vscode', ...NATIVE_PACKAGES],
+      // The runtime's client API is ESM source that reads `import.meta.url` (to require snappy).
+      define: { 'import.meta.url': '__tsflowImportMetaUrl' },
+      banner: { js: "const __tsflowImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    }),
+    // The language server, as one ESM file with ts-morph inside.
+    build({
+      ...node,
+      entryPoints: [path.join(root, 'client/src/server-main.ts')],
+      outfile: path.join(out, 'server.mjs'),
+      format: 'esm',
+      // No source map: ts-morph's would be 20 MB and take most of the build.
+      minifySyntax: true,
+      minifyWhitespace: true,
+      banner: { js: ESM_REQUIRE_BANNER },
+    }),
+    build({ ...runtimeCommon, entryPoints: RUNTIME_SINGLE }),
+    build({
+      ...runtimeCommon,
+      entryPoints: RUNTIME_SHARED,
+      splitting: true,
+      chunkNames: 'chunks/[name]-[hash]',
+    }),
+    // Webviews: browser IIFEs; Mermaid (lazy diagram chunks included) only in the DAG panel's.
+    build({
+      bundle: true,
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2022',
+      minify: true,
+      logLevel: 'warning',
+      legalComments: 'none',
+      entryPoints: {
+        dag: path.join(root, 'webviews/src/dag/main.ts'),
+        artifact: path.join(root, 'webviews/src/artifact/main.ts'),
+      },
+      outdir: path.join(out, 'webviews'),
+      external: ['fs'],
+    }),
+  ]);
+  fs.mkdirSync(path.join(runtimeOut, 'bin'), { recursive: true });
+  fs.copyFileSync(path.join(root, 'runtime', 'bin', 'tsflow.js'), path.join(runtimeOut, 'bin', 'tsflow.js'));
+  fs.writeFileSync(path.join(runtimeOut, 'package.json'), '{ "name": "tsflow", "type": "module" }\n');
+  for (const [from, to] of [
+    ['webviews/src/dag/dag.css', 'dag.css'],
+    ['webviews/src/artifact/artifact.css', 'artifact.css'],
+  ]) {
+    fs.copyFileSync(path.join(root, from), path.join(out, 'webviews', to));
+  }
+  checkRuntimeEntries();
+  log(`built out/ (extension, server, runtime, webviews) in ${Math.round(performance.now() - started)} ms`);
+}
+
+if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
+  await buildExtension();
+}

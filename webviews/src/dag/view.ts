@@ -1,0 +1,219 @@
+// The DAG panel's page: a toolbar (run shown, select run, direction, zoom, export SVG), the
+// problems that make the graph incomplete, and the Mermaid drawing. The renderer is injected so
+// tests run this in jsdom with a stand-in (Mermaid needs real SVG layout). Everything that comes
+// from data is set with textContent or goes through Mermaid's strict mode: never innerHTML.
+
+import type { FlowGraph } from '../../../runtime/src/graph/types.js';
+import type { FromDagMessage, RunStatusSummary, ToDagMessage } from '../messages.js';
+import { dagToMermaid, mermaidNodeId, STATUS_CLASSES, stepOfElementId } from './mermaid.js';
+
+export type Renderer = (id: string, source: string) => Promise<{ svg: string }>;
+
+export interface DagViewOptions {
+  doc: Document;
+  root: HTMLElement;
+  post: (m: FromDagMessage) => void;
+  render: Renderer;
+  /** Persisted UI state (zoom, direction) across reloads of the webview. */
+  state?: { zoom?: number; direction?: 'TD' | 'LR' };
+  saveState?: (s: { zoom: number; direction: 'TD' | 'LR' }) => void;
+}
+
+export class DagView {
+  private graph: FlowGraph | undefined;
+  private run: RunStatusSummary | null = null;
+  private stale = false;
+  private problems: string[] = [];
+  private zoom: number;
+  private direction: 'TD' | 'LR';
+  private renders = 0;
+  private readonly el: {
+    title: HTMLElement;
+    runLabel: HTMLElement;
+    badge: HTMLElement;
+    problems: HTMLElement;
+    canvas: HTMLElement;
+    error: HTMLElement;
+  };
+  /** The SVG last rendered (for export). */
+  svg: string | undefined;
+
+  constructor(private readonly o: DagViewOptions) {
+    this.zoom = o.state?.zoom ?? 1;
+    this.direction = o.state?.direction ?? 'TD';
+    const d = o.doc;
+    const mk = <K extends keyof HTMLElementTagNameMap>(tag: K, cls: string, text?: string) => {
+      const e = d.createElement(tag);
+      e.className = cls;
+      if (text !== undefined) e.textContent = text;
+      return e;
+    };
+    const bar = mk('div', 'toolbar');
+    const title = mk('span', 'title', 'DAG');
+    const badge = mk(
+      'span',
+      'badge stale',
+      'stale: the file does not parse; showing the last graph that did',
+    );
+    badge.hidden = true;
+    const runLabel = mk('span', 'run-label', '');
+    const button = (label: string, cls: string, onClick: () => void, tip: string) => {
+      const b = mk('button', `tool ${cls}`, label);
+      b.type = 'button';
+      b.title = tip;
+      b.addEventListener('click', onClick);
+      return b;
+    };
+    bar.append(
+      title,
+      badge,
+      mk('span', 'spacer'),
+      runLabel,
+      button('Run…', 'select-run', () => o.post({ type: 'selectRun' }), 'Colour the nodes by another run'),
+      button('⇄', 'direction', () => this.toggleDirection(), 'Top-down / left-to-right'),
+      button('−', 'zoom-out', () => this.setZoom(this.zoom / 1.25), 'Zoom out'),
+      button('1:1', 'zoom-reset', () => this.setZoom(1), 'Actual size'),
+      button('+', 'zoom-in', () => this.setZoom(this.zoom * 1.25), 'Zoom in'),
+      button('Export SVG', 'export', () => this.exportSvg(), 'Save the graph as an SVG file'),
+    );
+    const problems = mk('ul', 'problems');
+    const error = mk('div', 'error');
+    error.hidden = true;
+    const canvas = mk('div', 'canvas');
+    canvas.addEventListener('click', (ev) => this.onClick(ev));
+    const legend = mk('div', 'legend');
+    for (const [cls, text] of [
+      ['k_foreach', 'foreach split'],
+      ['k_switch', 'switch'],
+      ['k_join', 'join'],
+      ['st_done', 'done'],
+      ['st_running', 'running'],
+      ['st_failed', 'failed'],
+      ['st_pending', 'not run'],
+    ] as const) {
+      const item = mk('span', `legend-item ${cls}`);
+      item.append(mk('span', 'swatch'), mk('span', 'legend-text', text));
+      legend.append(item);
+    }
+    o.root.append(bar, problems, error, canvas, legend);
+    this.el = { title, runLabel, badge, problems, canvas, error };
+  }
+
+  async handle(m: ToDagMessage): Promise<void> {
+    switch (m.type) {
+      case 'graph':
+        this.graph = m.graph;
+        this.stale = m.stale;
+        this.problems = m.problems;
+        await this.renderGraph();
+        return;
+      case 'runStatus':
+        this.run = m.run;
+        this.applyRunStatus();
+        return;
+      case 'error':
+        this.showError(m.message);
+        return;
+    }
+  }
+
+  private showError(message: string | undefined): void {
+    this.el.error.hidden = message === undefined;
+    this.el.error.textContent = message ?? '';
+  }
+
+  async renderGraph(): Promise<void> {
+    const g = this.graph;
+    if (!g) return;
+    this.el.title.textContent = `${g.name}: ${g.steps.length} step${g.steps.length === 1 ? '' : 's'}`;
+    this.el.badge.hidden = !this.stale;
+    this.el.problems.replaceChildren(
+      ...this.problems.slice(0, 20).map((p) => {
+        const li = this.o.doc.createElement('li');
+        li.textContent = p;
+        return li;
+      }),
+    );
+    const started = performance.now();
+    const id = `dag${++this.renders}`;
+    try {
+      const { svg } = await this.o.render(id, dagToMermaid(g, this.run, { direction: this.direction }));
+      // Mermaid's output in strict mode (labels sanitised, no scripts, no links) from text we
+      // entity-escaped: parsed as SVG, never as HTML.
+      const parsed = new this.o.doc.defaultView!.DOMParser().parseFromString(svg, 'image/svg+xml');
+      const root = parsed.documentElement;
+      if (root.nodeName !== 'svg') throw new Error('the renderer did not produce an SVG');
+      for (const s of root.querySelectorAll('script, foreignObject script')) s.remove();
+      this.el.canvas.replaceChildren(this.o.doc.importNode(root, true));
+      this.svg = svg;
+      this.showError(undefined);
+      this.applyZoom();
+      this.applyRunStatus();
+      const nodes = this.el.canvas.querySelectorAll('g.node').length;
+      this.o.post({ type: 'rendered', nodes, ms: performance.now() - started });
+    } catch (e) {
+      this.showError(`Cannot draw the graph: ${(e as Error).message}`);
+    }
+  }
+
+  /** Colours nodes by the run without re-rendering (classes only). */
+  applyRunStatus(): void {
+    const g = this.graph;
+    const r = this.run;
+    this.el.runLabel.textContent = r ? `run ${r.pathspec.split('/')[1] ?? ''}: ${r.status}` : 'no run';
+    this.el.runLabel.className = `run-label ${r ? `run-${r.status}` : ''}`;
+    if (!g) return;
+    for (const node of this.el.canvas.querySelectorAll('g.node')) {
+      const step = stepOfElementId(g, node.id);
+      for (const s of STATUS_CLASSES) node.classList.remove(`st_${s}`);
+      if (step && r) node.classList.add(`st_${r.steps[step] ?? 'pending'}`);
+    }
+  }
+
+  private onClick(ev: Event): void {
+    const target = ev.target as Element | null;
+    const node = target?.closest?.('g.node');
+    if (!node || !this.graph) return;
+    const step = stepOfElementId(this.graph, node.id);
+    if (step) this.o.post({ type: 'openStep', step });
+  }
+
+  private setZoom(z: number): void {
+    this.zoom = Math.min(4, Math.max(0.1, z));
+    this.applyZoom();
+    this.save();
+  }
+
+  private applyZoom(): void {
+    const svg = this.el.canvas.querySelector('svg');
+    if (!svg) return;
+    const vb = svg
+      .getAttribute('viewBox')
+      ?.split(/[\s,]+/)
+      .map(Number);
+    if (vb && vb.length === 4 && vb.every(Number.isFinite)) {
+      svg.setAttribute('width', String(vb[2]! * this.zoom));
+      svg.setAttribute('height', String(vb[3]! * this.zoom));
+      svg.style.maxWidth = 'none';
+    }
+  }
+
+  private toggleDirection(): void {
+    this.direction = this.direction === 'TD' ? 'LR' : 'TD';
+    this.save();
+    void this.renderGraph();
+  }
+
+  private save(): void {
+    this.o.saveState?.({ zoom: this.zoom, direction: this.direction });
+  }
+
+  private exportSvg(): void {
+    if (this.svg) this.o.post({ type: 'exportSvg', svg: this.svg });
+  }
+
+  /** For tests: the node id of a step. */
+  static nodeId(step: string): string {
+    return mermaidNodeId(step);
+  }
+}
