@@ -7,6 +7,7 @@
 import { TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeSource, type FileAnalysis, type LintProblem } from '../../runtime/src/graph/index.js';
+import { between, identity, type Mapping } from './mapping.js';
 import { isScript, uriToPath } from './paths.js';
 
 /** Larger documents are not analysed (a generated or minified file is not a flow anyone edits). */
@@ -97,10 +98,22 @@ export class FlowDocuments {
       this.states.set(uri, state);
     }
     state.current = analysis;
-    if (!analysis.flowFile) state.lastGood = undefined;
-    else if (analysis.result && analysis.result.flows.length > 0 && !analysis.syntaxErrors)
+    if (analysis.result && analysis.result.flows.length > 0 && !analysis.syntaxErrors)
       state.lastGood = analysis;
     return analysis;
+  }
+
+  /**
+   * What position-based features ask: the current analysis when it has a flow (TypeScript's
+   * parser recovers from most errors, so its ranges are exact), else the last good one, with
+   * positions mapped across the edits since.
+   */
+  navigation(uri: string): Mapping | undefined {
+    const current = this.get(uri);
+    if (!current) return undefined;
+    const good = this.states.get(uri)?.lastGood;
+    if ((current.result && current.result.flows.length > 0) || !good) return identity(current);
+    return between(current, good);
   }
 
   /** The latest version that parsed cleanly and had a flow (may be the current one). */

@@ -7,9 +7,14 @@
 import {
   type CancellationToken,
   CodeActionKind,
+  type CodeLens,
   type Connection,
+  type DocumentSymbol,
+  type Hover,
   type InitializeParams,
   type InitializeResult,
+  type Location,
+  type Position,
   ResponseError,
   TextDocumentSyncKind,
 } from 'vscode-languageserver';
@@ -17,9 +22,10 @@ import { codeActions } from './code-actions.js';
 import { codeLenses } from './codelens.js';
 import { completions } from './completion.js';
 import { DiagnosticsPublisher } from './diagnostics.js';
-import { FlowDocuments } from './documents.js';
+import { type Analysis, FlowDocuments } from './documents.js';
 import { GraphNotifier, handleGraphRequest } from './graph.js';
 import { hover } from './hover.js';
+import type { Mapping } from './mapping.js';
 import { definition, references } from './navigation.js';
 import { GraphRequest, type InitializationOptions } from './protocol.js';
 import { prepareRename, rename } from './rename.js';
@@ -106,22 +112,47 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }),
   );
 
+  // Position-based features read the current analysis, or the last good one through a mapping
+  // while the text has no recognisable flow (mapping.ts).
+  const at = <T>(
+    uri: string,
+    pos: Position,
+    ask: (a: Analysis, p: Position) => T | null,
+    back: (m: Mapping, r: T) => T | null,
+  ): T | null => {
+    const m = docs.navigation(uri);
+    const mapped = m?.toAnalysis(pos);
+    if (!m || !mapped) return null;
+    const result = ask(m.analysis, mapped);
+    return result === null ? null : back(m, result);
+  };
   connection.onHover((p, token) =>
-    guard('hover', null, token, () => hover(docs.get(p.textDocument.uri), p.position)),
+    guard('hover', null, token, () => at(p.textDocument.uri, p.position, hover, mapHover)),
   );
   connection.onDefinition((p, token) =>
-    guard('definition', null, token, () => definition(docs.get(p.textDocument.uri), p.position)),
+    guard('definition', null, token, () => at(p.textDocument.uri, p.position, definition, mapLocations)),
   );
   connection.onReferences((p, token) =>
     guard('references', null, token, () =>
-      references(docs.get(p.textDocument.uri), p.position, p.context?.includeDeclaration ?? true),
+      at(
+        p.textDocument.uri,
+        p.position,
+        (a, pos) => references(a, pos, p.context?.includeDeclaration ?? true),
+        mapLocations,
+      ),
     ),
   );
   connection.onDocumentSymbol((p, token) =>
-    guard('documentSymbol', [], token, () => documentSymbols(docs.get(p.textDocument.uri))),
+    guard('documentSymbol', [], token, () => {
+      const m = docs.navigation(p.textDocument.uri);
+      return m ? mapSymbols(m, documentSymbols(m.analysis)) : [];
+    }),
   );
   connection.onCodeLens((p, token) =>
-    guard('codeLens', [], token, () => codeLenses(docs.get(p.textDocument.uri))),
+    guard('codeLens', [], token, () => {
+      const m = docs.navigation(p.textDocument.uri);
+      return m ? mapLenses(m, codeLenses(m.analysis)) : [];
+    }),
   );
   connection.onCompletion((p, token) =>
     guard('completion', [], token, () => {
@@ -161,6 +192,38 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   docs.documents.listen(connection);
   connection.listen();
   return { documents: docs, dispose: () => debouncer.dispose() };
+}
+
+function mapHover(m: Mapping, h: Hover): Hover | null {
+  if (!h.range) return h;
+  const range = m.toCurrent(h.range);
+  return range ? { ...h, range } : { contents: h.contents };
+}
+
+function mapLocations(m: Mapping, locations: Location[]): Location[] | null {
+  const out = locations.flatMap((l) => {
+    const range = m.toCurrent(l.range);
+    return range ? [{ ...l, range }] : [];
+  });
+  return out.length > 0 ? out : null;
+}
+
+function mapSymbols(m: Mapping, symbols: DocumentSymbol[]): DocumentSymbol[] {
+  return symbols.flatMap((s) => {
+    const range = m.toCurrent(s.range);
+    const selectionRange = m.toCurrent(s.selectionRange);
+    if (!range || !selectionRange) return [];
+    const mapped: DocumentSymbol = { ...s, range, selectionRange };
+    if (s.children) mapped.children = mapSymbols(m, s.children);
+    return [mapped];
+  });
+}
+
+function mapLenses(m: Mapping, lenses: CodeLens[]): CodeLens[] {
+  return lenses.flatMap((l) => {
+    const range = m.toCurrent(l.range);
+    return range ? [{ ...l, range }] : [];
+  });
 }
 
 function describe(err: unknown): string {

@@ -78,3 +78,39 @@ describe('go to definition and references', () => {
     assert.equal(await client.references(uri, positionOf(SHOP, 'reduce')), null);
   });
 });
+
+describe('navigation while the flow class itself is being edited', () => {
+  it('uses the last good analysis, with positions mapped across the edit', async () => {
+    const client = await TestClient.start();
+    try {
+      const uri = 'file:///tmp/lsp/nav-broken.ts';
+      await client.open(uri, SHOP);
+      // No flow is recognisable any more (the base class is half-typed), and a line was added above.
+      const broken = SHOP.replace(
+        'export class ShopFlow extends FlowSpec {',
+        '// a note\nexport class ShopFlow extends Flo {',
+      );
+      await client.change(uri, broken);
+      const d = await client.definition(uri, positionOf(broken, 'this.count', 5));
+      assert.deepEqual(
+        (d as Location[]).map((l) => [l.range.start.line, textAt(broken, l.range)]),
+        [[positionOf(broken, '@step count').line, 'count']],
+      );
+      const h = await client.hover(uri, positionOf(broken, 'inputs.price', 8));
+      assert.equal(textAt(broken, h!.range!), 'price');
+      const refs = await client.references(uri, positionOf(broken, '@step price', 7));
+      assert.deepEqual(
+        refs!.map((l) => textAt(broken, l.range)),
+        ['price', 'price', 'price'],
+      );
+      // The class line is the edited region: no lens and no flow symbol are placed in it.
+      assert.deepEqual(await client.codeLens(uri), []);
+      const symbols = await client.symbols(uri);
+      assert.deepEqual(symbols, []);
+      // Inside the edited region nothing is claimed.
+      assert.equal(await client.hover(uri, positionOf(broken, 'Flo {', 1)), null);
+    } finally {
+      await client.dispose();
+    }
+  });
+});
