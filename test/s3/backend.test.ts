@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
 import { StorageError } from '../../runtime/src/errors.js';
+import { BackendFlowStore } from '../../runtime/src/datastore/flow-store.js';
 import { openFlowStore } from '../../runtime/src/datastore/root.js';
 import { backendContract } from '../unit/datastore/backend-contract.js';
 import { ceph, s3Backend, s3ProcessEnv, s3Root, skip } from './helpers.js';
@@ -103,6 +104,20 @@ describe('S3 backend on Ceph', { skip }, () => {
     const store = openFlowStore(root, 'RaceFlow');
     assert.deepEqual((await store.listRuns()).sort(), [...ids].sort());
     for (const id of ids) assert.equal((await store.readRun(id))?.runId, id);
+  });
+
+  it('saving a blob that is already there writes nothing and refreshes its time (gc grace)', async () => {
+    const store = new BackendFlowStore(s3Backend(s3Root('dedupe')), 'DedupeFlow');
+    for (const value of [{ small: 1 }, Buffer.alloc(1024 * 1024, 3)]) {
+      const first = await store.blobs.save(Buffer.from(JSON.stringify(value)));
+      assert.equal(first.written, true);
+      const key = store.blobs.key(first.sha);
+      const before = (await store.backend.stat(key))!.modifiedAt;
+      await new Promise((r) => setTimeout(r, 1100)); // S3 times have whole seconds
+      const again = await store.blobs.save(Buffer.from(JSON.stringify(value)));
+      assert.deepEqual(again, { ...first, written: false });
+      assert.ok((await store.backend.stat(key))!.modifiedAt > before, 'touched');
+    }
   });
 
   it('a corrupted blob is reported with the artifact, the task and the object, never used', async () => {

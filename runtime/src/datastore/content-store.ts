@@ -43,6 +43,8 @@ const SAMPLE_CHUNK = 64 * 1024;
 const SAMPLE_CHUNKS = 4;
 /** Keep the compressed form only when it saves at least this fraction. */
 const MIN_SAVING = 0.1;
+/** Blobs up to this size are written before checking for a copy on remote backends (see save). */
+const REMOTE_WRITE_FIRST_BYTES = 256 * 1024;
 /** Uncompressed bytes per snappy block. */
 const BLOCK_SIZE = 1 << 20;
 
@@ -161,8 +163,11 @@ export class ContentStore {
     packedPromise?.catch(() => {}); // awaited below; never an unhandled rejection on early return
     const sha = sha256Hex(bytes);
     const key = this.key(sha);
+    // On a remote backend a round trip costs more than a small body: write first (one request
+    // for a new blob, the common case) and refresh only when the blob turns out to be there.
+    const writeFirst = this.backend.kind !== 'local' && size <= REMOTE_WRITE_FIRST_BYTES;
     // Already stored: refresh its time instead, so a concurrent `gc` leaves it alone.
-    if (await this.backend.touch(key)) return { sha, size, written: false };
+    if (!writeFirst && (await this.backend.touch(key))) return { sha, size, written: false };
 
     let codec = CODEC_NONE;
     let body: Uint8Array[] = [bytes];
@@ -173,8 +178,12 @@ export class ContentStore {
         body = packed;
       }
     }
-    const written = await this.backend.put(key, [header(codec, size), ...body], { ifAbsent: true });
-    return { sha, size, written };
+    const chunks = [header(codec, size), ...body];
+    const written = await this.backend.put(key, chunks, { ifAbsent: true });
+    if (!writeFirst || written) return { sha, size, written };
+    if (await this.backend.touch(key)) return { sha, size, written: false };
+    // Swept by `gc` between the two requests: store it again.
+    return { sha, size, written: await this.backend.put(key, chunks, { ifAbsent: true }) };
   }
 
   /** Reads, decompresses and verifies a blob; anything off throws CorruptDataError naming artifact, task and file. */
