@@ -11,7 +11,7 @@ import {
 } from 'vscode-languageserver';
 import type { LintProblem } from '../../runtime/src/graph/index.js';
 import type { Analysis, FlowDocuments } from './documents.js';
-import { MAX_ANALYZED_CHARS } from './documents.js';
+import { MAX_ANALYZED_CHARS, MAX_PROBLEMS } from './documents.js';
 import { pathToUri } from './paths.js';
 import { DIAGNOSTIC_SOURCE } from './protocol.js';
 import type { Debouncer } from './scheduler.js';
@@ -51,7 +51,7 @@ export function diagnosticsOf(analysis: Analysis): Diagnostic[] {
         severity: DiagnosticSeverity.Warning,
         code: 'too-large',
         source: DIAGNOSTIC_SOURCE,
-        message: `this file is larger than ${MAX_ANALYZED_CHARS / 1_000_000} million characters: tsflow does not analyse it in the editor (run tsflow check).`,
+        message: `this file is larger than ${MAX_ANALYZED_CHARS.toLocaleString('en-US')} characters: tsflow does not analyse it in the editor (run tsflow check).`,
       },
     ];
   }
@@ -62,7 +62,18 @@ export function diagnosticsOf(analysis: Analysis): Diagnostic[] {
       .filter((p) => p.rule === 'internal-error')
       .map((p) => toDiagnostic(p, analysis));
   }
-  return result.problems.filter((p) => p.rule !== 'no-flow-class').map((p) => toDiagnostic(p, analysis));
+  const problems = result.problems.filter((p) => p.rule !== 'no-flow-class');
+  const shown = problems.slice(0, MAX_PROBLEMS).map((p) => toDiagnostic(p, analysis));
+  if (problems.length > MAX_PROBLEMS) {
+    shown.push({
+      range: problems[MAX_PROBLEMS]!.range,
+      severity: DiagnosticSeverity.Warning,
+      code: 'too-many-problems',
+      source: DIAGNOSTIC_SOURCE,
+      message: `${(problems.length - MAX_PROBLEMS).toLocaleString('en-US')} more problems in this file are not shown (run tsflow check).`,
+    });
+  }
+  return shown;
 }
 
 /** Publishes diagnostics after edits: at most once per `delay` burst, only for the latest version. */

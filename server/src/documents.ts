@@ -10,8 +10,14 @@ import { analyzeSource, type FileAnalysis, type LintProblem } from '../../runtim
 import { between, identity, type Mapping } from './mapping.js';
 import { isScript, uriToPath } from './paths.js';
 
-/** Larger documents are not analysed (a generated or minified file is not a flow anyone edits). */
-export const MAX_ANALYZED_CHARS = 4_000_000;
+/**
+ * Larger documents are not analysed (about 25,000 lines: a generated or minified file is not a
+ * flow anyone edits, and a megabyte of garbage takes seconds to parse).
+ */
+export const MAX_ANALYZED_CHARS = 1_000_000;
+
+/** At most this many problems are published per document (garbage can produce hundreds of thousands). */
+export const MAX_PROBLEMS = 1000;
 
 /** The cheap pre-check: a flow file mentions FlowSpec (also via `tf.FlowSpec` or an alias import) and `extends`. */
 export function mayContainFlow(text: string): boolean {

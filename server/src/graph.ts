@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { type Connection, LSPErrorCodes, ResponseError } from 'vscode-languageserver';
-import { type Analysis, analyzeText, type FlowDocuments } from './documents.js';
+import { type Analysis, analyzeText, type FlowDocuments, MAX_PROBLEMS } from './documents.js';
 import { uriToPath } from './paths.js';
 import { GraphChangedNotification, type GraphParams, type GraphResult } from './protocol.js';
 import type { Debouncer } from './scheduler.js';
@@ -26,7 +26,7 @@ function resultOf(a: Analysis, stale: boolean): GraphResult {
     file: a.file,
     version: a.version,
     flows: a.result?.flows ?? [],
-    problems: (a.result?.problems ?? []).filter((p) => p.rule !== 'no-flow-class'),
+    problems: (a.result?.problems ?? []).filter((p) => p.rule !== 'no-flow-class').slice(0, MAX_PROBLEMS),
     stale,
   };
 }

@@ -51,8 +51,8 @@ export interface GraphResult {
   /** Every flow class of the file, as the runtime's graph module extracts it (`tsflow graph --format json`). */
   flows: FlowGraph[];
   /**
-   * The lint problems of that version (the same as the diagnostics), so a panel can say why the
-   * graph is incomplete.
+   * The lint problems of that version (the same as the diagnostics, at most 1,000), so a panel
+   * can say why the graph is incomplete.
    */
   problems: LintProblem[];
   /**

@@ -145,6 +145,28 @@ describe('robustness: no input crashes or hangs the server', () => {
     }
   });
 
+  it('caps what it publishes: a huge file is not analysed, at most 1,000 problems are shown', async () => {
+    const client = await TestClient.start();
+    try {
+      const big = `class A extends FlowSpec {}\n${'// padding padding padding padding\n'.repeat(30_000)}`;
+      await client.open('file:///tmp/lsp/big.ts', big);
+      const tooLarge = await client.diagnosticsFor('file:///tmp/lsp/big.ts');
+      assert.deepEqual(
+        tooLarge.map((d) => d.code),
+        ['too-large'],
+      );
+      const many = `import { FlowSpec, retry, step } from 'tsflow';\nclass A extends FlowSpec {\n${'  @retry({ times: 1 })\n'.repeat(3000)}  @step start() { this.next(this.end); }\n  @step end() {}\n}\n`;
+      await client.open('file:///tmp/lsp/many.ts', many);
+      const capped = await client.diagnosticsFor('file:///tmp/lsp/many.ts');
+      assert.equal(capped.length, 1001);
+      assert.equal(capped[1000]!.code, 'too-many-problems');
+      assert.match(capped[1000]!.message as string, /1,999 more problems/);
+      assert.equal((await client.graph('file:///tmp/lsp/many.ts')).problems.length, 1000);
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it('a failure in one file never affects another', async () => {
     const client = await TestClient.start(
       {},
