@@ -86,15 +86,26 @@ interface LogEntry {
   busy: number;
 }
 
-let sdkModule: Sdk | undefined;
+let sdkPromise: Promise<Sdk> | undefined;
 
-/** The SDK, loaded on first use: its CommonJS build (about 150 ms here, against 250 ms as ESM). */
-function loadSdk(): Sdk {
+/**
+ * The SDK, loaded on first use: its CommonJS build where it can be resolved (about 150 ms here,
+ * against 250 ms for the ES module build), else the `import()` below, which a bundler that
+ * bundles the datastore (the code package of remote tasks) resolves and inlines.
+ */
+function loadSdk(): Promise<Sdk> {
   // The SDK warns on Node 20 that releases after January 2027 need Node 22; tsflow pins a release
   // that supports Node 20, so the warning would only clutter every task's output.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  sdkModule ??= createRequire(import.meta.url)('@aws-sdk/client-s3') as Sdk;
-  return sdkModule;
+  sdkPromise ??= (async () => {
+    try {
+      return createRequire(import.meta.url)('@aws-sdk/client-s3') as Sdk;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
+    }
+    return import('@aws-sdk/client-s3');
+  })();
+  return sdkPromise;
 }
 
 function statusOf(e: unknown): number | undefined {
@@ -215,8 +226,7 @@ export class S3Backend implements StorageBackend {
   /** The SDK and a client, created on first use. */
   private client(): Promise<Ready> {
     this.ready ??= (async () => {
-      const [http, https] = await Promise.all([import('node:http'), import('node:https')]);
-      const sdk = loadSdk();
+      const [sdk, http, https] = await Promise.all([loadSdk(), import('node:http'), import('node:https')]);
       const env = this.opts.env ?? process.env;
       const maxSockets = this.opts.maxSockets ?? 64;
       const maxAttempts =
@@ -245,6 +255,32 @@ export class S3Backend implements StorageBackend {
       return { sdk, client };
     })();
     return this.ready;
+  }
+
+  /**
+   * A URL that GETs one object without credentials until it expires: how a Batch container with
+   * nothing but Node installed downloads the run's code package. Not logged: it grants access.
+   */
+  async presignGet(key: string, expiresSeconds: number): Promise<string> {
+    const { sdk, client } = await this.client();
+    const { getSignedUrl } = createRequire(import.meta.url)(
+      '@aws-sdk/s3-request-presigner',
+    ) as typeof import('@aws-sdk/s3-request-presigner');
+    return getSignedUrl(
+      client,
+      new sdk.GetObjectCommand({ Bucket: this.location.bucket, Key: this.objectKey(key) }),
+      {
+        expiresIn: expiresSeconds,
+      },
+    );
+  }
+
+  /** What a remote task's environment needs to reach this datastore: endpoint and region, never credentials. */
+  containerEnv(): Record<string, string> {
+    return {
+      ...(this.conn.endpoint ? { AWS_ENDPOINT_URL_S3: this.conn.endpoint } : {}),
+      ...(this.conn.region ? { AWS_REGION: this.conn.region } : {}),
+    };
   }
 
   /** Closes the connections (a process that exits need not call it). */
