@@ -5,7 +5,9 @@
 //   e2e      the built `tsflow` CLI and `tsx <flow> run` as a user runs them
 //   s3       the S3 datastore against a real Ceph RADOS gateway it installs and starts itself
 //            (loudly skipped where Ceph cannot be had: not root, no apt)
-// Later tiers (VS Code) add themselves to TIERS. `npm test -- unit` runs one tier;
+//   vscode   the extension in a real VS Code: code-server + Chromium (Playwright) with the built
+//            .vsix, and the in-host mocha suite (loudly skipped where they cannot be provisioned)
+// Later tiers add themselves to TIERS. `npm test -- unit` runs one tier;
 // `npm test -- path/to/file.test.ts` runs files.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -71,6 +73,8 @@ const TIERS = {
     nodeTest('e2e', testFiles('test/e2e'), 2);
   },
   s3: () => s3Tier(),
+  // Last: a real VS Code (code-server + Chromium, provisioned and cached outside the repo).
+  vscode: async () => (await import('../test/vscode/tier.mjs')).vscodeTier(),
 };
 
 /** The S3 tier against a real Ceph RADOS gateway that it installs (root + apt) and starts itself. */
@@ -127,7 +131,7 @@ if (args.length > 0 && args.every((a) => a.endsWith('.ts'))) {
       console.error(`unknown tier '${t}' (tiers: ${Object.keys(TIERS).join(', ')})`);
       process.exit(2);
     }
-    TIERS[t]();
+    await TIERS[t]();
   }
   console.log(`\n=== all tiers passed: ${tiers.join(', ')}`);
 }

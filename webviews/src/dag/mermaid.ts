@@ -126,9 +126,12 @@ export function dagToMermaid(
   return `${lines.join('\n')}\n`;
 }
 
-/** Step name of a rendered node's DOM id (`flowchart-s_join-3`), given the graph drawn. */
+/**
+ * Step name of a rendered node's DOM id, given the graph drawn: `flowchart-s_join-3`, which
+ * Mermaid 11 prefixes with the render id (`dag1-flowchart-s_join-3`).
+ */
 export function stepOfElementId(graph: FlowGraph, elementId: string): string | undefined {
-  const m = /^flowchart-(s_[A-Za-z0-9_]+)-\d+$/.exec(elementId);
+  const m = /(?:^|-)flowchart-(s_[A-Za-z0-9_]+)-\d+$/.exec(elementId);
   if (!m) return undefined;
   return graph.steps.find((s) => mermaidNodeId(s.name) === m[1])?.name;
 }
