@@ -3,6 +3,7 @@
 // p95 edit-to-diagnostics in a 1,000-line flow <= 50 ms, memory with 50 flow files open <= 200 MB.
 //   npm run bench -- lsp            (builds first)
 //   node --import tsx bench/lsp.ts [edits] [files]
+//   TSFLOW_BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' ...   flags for the server processes
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -122,7 +123,11 @@ interface Server {
 }
 
 async function startServer(started = performance.now()): Promise<Server & { initialized: number }> {
-  const child = spawn(process.execPath, [BIN, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [...(process.env.TSFLOW_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), BIN, '--stdio'],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   const connection = createProtocolConnection(
     new StreamMessageReader(child.stdout!),
     new StreamMessageWriter(child.stdin!),
