@@ -117,7 +117,6 @@ export class BatchEmulator {
   killJob(jobId: string, reason = 'Host EC2 (instance i-0emulated) terminated.'): void {
     const job = this.jobs.get(jobId);
     if (!job?.process) throw new Error(`no running job ${jobId}`);
-    job.reason = 'Task failed to start';
     this.finish(job, 'FAILED', reason);
     job.process.kill('SIGKILL');
   }

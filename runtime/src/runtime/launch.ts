@@ -163,8 +163,9 @@ export async function launchRun(opts: LaunchOptions): Promise<RunOutcome & { run
   let scheduler: Scheduler | undefined;
   const onSignal = (sig: NodeJS.Signals) => {
     out.event(`Received ${sig}: stopping every task; the run will be marked failed.`, 'error');
-    scheduler?.abort(`interrupted by ${sig}`);
+    // Batch jobs first, so TerminateJob carries this reason.
     void batch?.terminateAll(`tsflow run interrupted by ${sig}`);
+    scheduler?.abort(`interrupted by ${sig}`);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
