@@ -4,6 +4,8 @@
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -183,6 +185,89 @@ describe('--datastore s3 on the command line', () => {
       {},
       /not a valid S3 bucket name/,
     );
+  });
+});
+
+/** A stand-in S3 endpoint answering from a script of responses (the last one repeats). */
+async function fakeS3(
+  script: { status: number; code?: string; body?: string }[],
+): Promise<{ url: string; requests: string[]; close: () => Promise<void> }> {
+  const requests: string[] = [];
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const r = script[Math.min(requests.length, script.length - 1)]!;
+      requests.push(`${req.method} ${req.url}`);
+      const body = r.code
+        ? `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${r.code}</Code><Message>${r.code} from the fake</Message></Error>`
+        : (r.body ?? '');
+      res.writeHead(r.status, {
+        'content-length': Buffer.byteLength(body),
+        'content-type': 'application/xml',
+      });
+      res.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('S3 retries', () => {
+  const creds = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret-for-the-fake-server' };
+
+  it('throttling (503 SlowDown, 429) and 5xx are retried with backoff until the request succeeds', async () => {
+    const fake = await fakeS3([
+      { status: 503, code: 'SlowDown' },
+      { status: 429, code: 'TooManyRequests' },
+      { status: 500, code: 'InternalError' },
+      { status: 200, body: 'hello' },
+    ]);
+    try {
+      const b = new S3Backend('s3://bucket-r/p', { endpoint: fake.url, credentials: creds, maxAttempts: 5 });
+      assert.equal((await b.get('F/x'))?.toString(), 'hello');
+      assert.equal(fake.requests.length, 4);
+      // Path-style, the same request each time (the SDK may add a query such as ?x-id=GetObject).
+      assert.ok(
+        fake.requests.every((r) => /^GET \/bucket-r\/p\/F\/x(\?|$)/.test(r)),
+        fake.requests.join(', '),
+      );
+      await b.close();
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('a server that keeps failing: a StorageError after maxAttempts tries', async () => {
+    const fake = await fakeS3([{ status: 503, code: 'ServiceUnavailable' }]);
+    try {
+      const b = new S3Backend('s3://bucket-r/p', { endpoint: fake.url, credentials: creds, maxAttempts: 3 });
+      await assert.rejects(
+        () => b.put('F/x', 'v'),
+        (e: Error) =>
+          e instanceof StorageError &&
+          /^S3 PUT s3:\/\/bucket-r\/p\/F\/x failed at http:\/\/127\.0\.0\.1:\d+: ServiceUnavailable.*\(HTTP 503\) after 3 attempts$/.test(
+            e.message,
+          ),
+      );
+      assert.equal(fake.requests.length, 3);
+      // Client errors are not retried.
+      const denied = await fakeS3([{ status: 403, code: 'AccessDenied' }]);
+      const d = new S3Backend('s3://bucket-r/p', {
+        endpoint: denied.url,
+        credentials: creds,
+        maxAttempts: 3,
+      });
+      await assert.rejects(() => d.get('F/x'), /AccessDenied.*\(HTTP 403\)/);
+      assert.equal(denied.requests.length, 1);
+      await Promise.all([b.close(), d.close(), denied.close()]);
+    } finally {
+      await fake.close();
+    }
   });
 });
 
