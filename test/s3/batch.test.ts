@@ -57,6 +57,34 @@ describe('AWS Batch', { skip }, () => {
     assert.match(await join.stdout(), /total of 6 pets/);
   });
 
+  test('the foreach example on Batch: one job per split, the same stats as a local run', async () => {
+    const root = s3Root('batch-petstats');
+    const r = await tsflow(['run', example('petstats.ts'), '--with', 'batch'], { env: env(root) });
+    assert.equal(r.code, 0, show(r));
+    const local = tempDir();
+    const l = await tsflow(['run', example('petstats.ts')], { root: local });
+    assert.equal(l.code, 0, show(l));
+    const remote = await Run.get(`PetStatsFlow/${runIdOf(r)}`, { datastoreRoot: root });
+    const here = await Run.get(`PetStatsFlow/${runIdOf(l)}`, { datastoreRoot: local });
+    assert.deepEqual(await remote.data.byName, await here.data.byName);
+    assert.equal((await (await remote.step('measure')).tasks()).length, 6);
+  });
+
+  test('@timeout on Batch: the attempt is terminated and fails saying so', async () => {
+    const root = s3Root('batch-timeout');
+    const r = await tsflow(['run', flowFile('sleepy.ts'), '--with', 'batch', '--with', 'timeout:seconds=5'], {
+      env: env(root, { NAP_MS: '120000' }),
+    });
+    assert.equal(r.code, 1, show(r));
+    assert.match(
+      r.stderr,
+      /nap\/2 \(batch job [0-9a-f]{8}\)\] Task failed: timed out after 5 s \(@timeout\)/,
+    );
+    const nap = [...emu.jobs.values()].filter((j) => j.jobName.includes('-nap-')).at(-1)!;
+    assert.equal(nap.status, 'FAILED');
+    assert.equal(nap.attemptDurationSeconds, 60, 'Batch gets the limit too (its minimum is 60 s)');
+  });
+
   test('local and Batch steps mix in one run', async () => {
     const root = s3Root('batch-mixed');
     const before = emu.calls.length;
