@@ -1,0 +1,89 @@
+// Per-task overhead through AWS Batch, against the Batch emulator (test/batch/emulator.ts: the
+// real wire protocols, jobs as local processes) and the real S3 gateway: a foreach of N trivial
+// tasks with --with batch, compared with the same run on the local datastore. Prints figures;
+// asserts nothing. Each Batch task pays: submit, polling (TSFLOW_BATCH_POLL_MS, 250 ms here),
+// the code package download by presigned URL, and S3 round trips for its records.
+//   node --import tsx bench/batch.ts [--n 20]
+
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  type CephConnection,
+  cannotProvision,
+  ensureInstalled,
+  readConnection,
+  s3Env,
+  startCeph,
+  stopCeph,
+} from '../scripts/ceph.mjs';
+import { BatchEmulator } from '../test/batch/emulator.ts';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const i = process.argv.indexOf('--n');
+const n = i >= 0 ? Number(process.argv[i + 1]) : 20;
+const tasks = n + 3;
+
+let conn: CephConnection;
+let owned: string | undefined;
+if (process.env.TSFLOW_TEST_CEPH_DIR) conn = readConnection(process.env.TSFLOW_TEST_CEPH_DIR);
+else {
+  const why = cannotProvision();
+  if (why) {
+    console.log(`bench/batch: SKIPPED, no S3 server can be had here (${why})`);
+    process.exit(0);
+  }
+  ensureInstalled();
+  owned = fs.mkdtempSync(path.join(os.tmpdir(), 'tsflow-bench-ceph-'));
+  conn = await startCeph(owned);
+}
+const emu = new BatchEmulator({ env: s3Env(conn) });
+const endpoint = await emu.start();
+
+function run(args: string[], env: NodeJS.ProcessEnv): number {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [path.join(REPO, 'runtime/bin/tsflow.js'), ...args], {
+    cwd: REPO,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`tsflow ${args.join(' ')}: ${r.stderr}`);
+  return performance.now() - t0;
+}
+
+try {
+  const flow = path.join(REPO, 'test/flows/wide.ts');
+  const common = ['run', flow, '--n', String(n), '--max-workers', '4', '--max-num-splits', String(n)];
+  const local = run(common, {
+    TSFLOW_DATASTORE_ROOT: fs.mkdtempSync(path.join(os.tmpdir(), 'tsflow-bench-')),
+  });
+  const s3 = run(common, {
+    ...s3Env(conn),
+    TSFLOW_DATASTORE_ROOT: `s3://${conn.bucket}/bench-${Date.now()}`,
+  });
+  const batchEnv = {
+    ...s3Env(conn),
+    TSFLOW_DATASTORE_ROOT: `s3://${conn.bucket}/bench-batch-${Date.now()}`,
+    AWS_ENDPOINT_URL_BATCH: endpoint,
+    AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: endpoint,
+    TSFLOW_BATCH_QUEUE: 'bench',
+    TSFLOW_BATCH_POLL_MS: '250',
+  };
+  const batch = run([...common, '--with', 'batch'], batchEnv);
+  const per = (ms: number) => `${(ms / tasks).toFixed(0)} ms per task`;
+  console.log(
+    `# batch benchmark: foreach of ${n} (${tasks} tasks), --max-workers 4, load ${os.loadavg()[0]!.toFixed(2)}`,
+  );
+  console.log(`local datastore, local processes: ${(local / 1000).toFixed(1)} s (${per(local)})`);
+  console.log(`S3 datastore, local processes:    ${(s3 / 1000).toFixed(1)} s (${per(s3)})`);
+  console.log(
+    `S3 datastore, Batch jobs:         ${(batch / 1000).toFixed(1)} s (${per(batch)}); ${emu.calls.filter((c) => c === 'Batch.submitjob').length} jobs`,
+  );
+  console.log(`Batch overhead over local processes on S3: ${((batch - s3) / tasks).toFixed(0)} ms per task`);
+} finally {
+  await emu.stop();
+  if (owned) await stopCeph(owned);
+}
