@@ -63,7 +63,8 @@ const TIERS = {
     run('static: typecheck webviews (DOM)', 'npx', ['tsc', '--noEmit', '-p', 'webviews/tsconfig.json']);
     run('static: lint+format', 'npx', ['biome', 'check', '.']);
   },
-  unit: () => nodeTest('unit', testFiles('test/unit'), 2),
+  // test/webviews: the webview pages in jsdom (type-checked with DOM types by webviews/tsconfig.json).
+  unit: () => nodeTest('unit', [...testFiles('test/unit'), ...testFiles('test/webviews')], 2),
   lsp: () => {
     run('lsp: build', process.execPath, ['scripts/build.mjs']);
     nodeTest('lsp', testFiles('test/lsp'), 2);

@@ -201,6 +201,9 @@ export function artifactView(value: unknown): ArtifactView {
     return 'tree';
   }
   const v = value as Record<string, unknown>;
+  const keys = Object.keys(v);
+  if (keys.length === 1 && ['$bigint', '$number', '$undefined', '$regexp', '$date'].includes(keys[0]!))
+    return 'scalar';
   if (
     typeof v.$type === 'string' &&
     Array.isArray(v.values) &&
