@@ -108,6 +108,14 @@ function loadSdk(): Promise<Sdk> {
   return sdkPromise;
 }
 
+/**
+ * Loads the SDK now (a task process that knows its datastore is S3 does this while it waits for
+ * its task, so the task does not pay for it).
+ */
+export function preloadS3Sdk(): void {
+  loadSdk().catch(() => {});
+}
+
 function statusOf(e: unknown): number | undefined {
   return (e as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
 }

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LocalCompute } from '../compute/local.js';
-import { openFlowStore } from '../datastore/index.js';
+import { isS3Root, openFlowStore } from '../datastore/index.js';
 import type { ArtifactRef, AttemptData, FlowStore, RunRecord, RunStatus } from '../datastore/types.js';
 import type { DecoratorSpec } from '../flow/types.js';
 import { VERSION } from '../version.js';
@@ -116,6 +116,7 @@ export async function launchRun(opts: LaunchOptions): Promise<RunOutcome & { run
     workerScript: path.join(runtimeDist(), 'worker.js'),
     bundle: prepared.bundle.path,
     spare: 1,
+    ...(isS3Root(opts.datastoreRoot) ? { env: { TSFLOW_PRELOAD_S3: '1' } } : {}),
   });
   compute.prewarm();
 

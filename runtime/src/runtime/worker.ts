@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { openFlowStore } from '../datastore/index.js';
+import { preloadS3Sdk } from '../datastore/s3-backend.js';
 import { flowRegistry, whileLoadingFlows } from '../flow/main.js';
 import { runTask } from './run-task.js';
 import { mapStack } from './source-map.js';
@@ -82,6 +83,8 @@ async function main(): Promise<number> {
   } catch (err) {
     loadError = err;
   }
+  // On an S3 datastore the AWS SDK loads while this process waits for its task.
+  if (process.env.TSFLOW_PRELOAD_S3 === '1') preloadS3Sdk();
   const raw = process.env.TSFLOW_TASK_SPEC ?? readSpecLine();
   if (!raw) return 0; // the scheduler closed stdin without a task: it no longer needs this process
   const spec = JSON.parse(raw) as TaskSpec;
