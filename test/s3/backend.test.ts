@@ -83,6 +83,17 @@ describe('S3 backend on Ceph', { skip }, () => {
     assert.equal((await b.get('F/1/s/1/0.stdout.log'))!.toString(), 'fresh\n');
   });
 
+  it('a large log is rewritten at most every size / 1 MiB/s; appends meanwhile share the next upload', async () => {
+    const b = s3Backend(s3Root('biglog'));
+    const key = 'F/1/s/1/0.stdout.log';
+    await b.append(key, `${'x'.repeat(512 * 1024)}\n`); // 0.5 MiB: rewritten at most every 0.5 s
+    const t0 = Date.now();
+    await Promise.all(Array.from({ length: 20 }, (_, i) => b.append(key, `line ${i}\n`)));
+    assert.ok(Date.now() - t0 >= 400, `waited ${Date.now() - t0} ms`);
+    const lines = (await b.get(key))!.toString().split('\n');
+    assert.deepEqual(lines.slice(1), [...Array.from({ length: 20 }, (_, i) => `line ${i}`), '']);
+  });
+
   it('10 processes creating runs at the same moment get 10 distinct ids', async () => {
     const root = s3Root('race');
     const startAt = Date.now() + 4000; // after every child has loaded tsx and the SDK

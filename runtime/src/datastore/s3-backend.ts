@@ -17,9 +17,10 @@
 //   keys, where every writer writes the same bytes, so that is harmless.
 // - `touch`: a copy of the object onto itself (new metadata), which sets its Last-Modified to now.
 // - `append` (task logs): S3 cannot append, so the backend keeps the content of each key it
-//   appends to (up to a memory budget) and rewrites the whole object on every append; readers see
-//   the log grow at every flush. One process appends to a given log (the scheduler), so the
-//   content it keeps is the truth; a key that fell out of memory is read back first.
+//   appends to (up to a memory budget) and rewrites the whole object; readers see the log grow at
+//   every flush (large logs: at most every few seconds, see `append`). One process appends to a
+//   given log (the scheduler), so the content it keeps is the truth; a key that fell out of
+//   memory is read back first.
 // - Reads of large objects are split into ranged GETs fetched in parallel (pinned with If-Match
 //   to the first range's ETag, so an object replaced mid-read is read again, never mixed).
 // - Retries: the SDK's standard mode (exponential backoff with jitter) on throttling, 5xx,
@@ -78,13 +79,21 @@ interface Ready {
 }
 
 interface LogEntry {
-  /** The object's content as last written (or read back), once known. */
+  /** The object's content as last uploaded (or read back), once known. */
   text?: string;
-  /** Appended while the content was not known yet (the read back failed). */
-  pending: string;
+  /** Appended, not yet part of an upload. */
+  unsaved: string;
+  /** The upload that will carry `unsaved` (every append until it starts shares it). */
+  next?: Promise<void>;
+  /** Uploads of one key, one after the other. */
   chain: Promise<void>;
-  busy: number;
+  uploading: boolean;
+  lastPut: number;
 }
+
+/** Logs up to this size are rewritten at every append; larger ones at most every size / 1 MiB/s, 5 s at most. */
+const LOG_FREE_BYTES = 256 * 1024;
+const LOG_MAX_INTERVAL_MS = 5000;
 
 let sdkPromise: Promise<Sdk> | undefined;
 
@@ -627,46 +636,63 @@ export class S3Backend implements StorageBackend {
     }
   }
 
-  /** See the header: the content is kept here and the whole object rewritten. */
-  async append(key: string, data: string): Promise<void> {
+  /**
+   * See the header: the content is kept here and the whole object rewritten. Appends that arrive
+   * while an upload of the key runs share the next upload; a log past 256 KiB is rewritten at
+   * most every (size / 1 MiB) seconds (5 s at most), so a chatty task does not cost its log's
+   * size squared. The promise settles once the appended text is stored.
+   */
+  append(key: string, data: string): Promise<void> {
     const k = this.objectKey(key);
-    let entry = this.logs.get(k);
-    if (!entry) {
-      entry = { pending: '', chain: Promise.resolve(), busy: 0 };
-      this.logs.set(k, entry);
-    } else {
-      // Most recently used last, for eviction.
-      this.logs.delete(k);
-      this.logs.set(k, entry);
+    let e = this.logs.get(k);
+    if (e)
+      this.logs.delete(k); // most recently used last, for eviction
+    else e = { unsaved: '', chain: Promise.resolve(), uploading: false, lastPut: 0 };
+    this.logs.set(k, e);
+    const entry = e;
+    entry.unsaved += data;
+    if (!entry.next) {
+      const upload = entry.chain.then(() => this.uploadLog(key, k, entry));
+      entry.next = upload;
+      entry.chain = upload.catch(() => {});
     }
-    const e = entry;
-    e.busy++;
-    const step = e.chain.then(async () => {
+    return entry.next;
+  }
+
+  private async uploadLog(key: string, k: string, e: LogEntry): Promise<void> {
+    e.uploading = true;
+    try {
       try {
         if (e.text === undefined) {
-          e.pending += data;
-          let existing: Buffer | null;
+          let existing: Buffer | null = null;
           try {
             existing = await this.getOnce(k);
           } catch (err) {
             if (!isNotFound(err)) throw this.fail('GET', this.url(k), err);
-            existing = null;
           }
-          e.text = (existing?.toString('utf8') ?? '') + e.pending;
+          e.text = existing?.toString('utf8') ?? '';
           this.logBytes += e.text.length;
-          e.pending = '';
-        } else {
-          e.text += data;
-          this.logBytes += data.length;
         }
+        const size = e.text.length + e.unsaved.length;
+        const interval = size <= LOG_FREE_BYTES ? 0 : Math.min(LOG_MAX_INTERVAL_MS, (size / MiB) * 1000);
+        const wait = e.lastPut + interval - Date.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      } finally {
+        // Appends from here on go to the next upload; what is unsaved now goes in this one.
+        e.next = undefined;
+      }
+      e.text += e.unsaved;
+      this.logBytes += e.unsaved.length;
+      e.unsaved = '';
+      try {
         await this.put(key, e.text);
       } finally {
-        e.busy--;
-        this.evictLogs();
+        e.lastPut = Date.now();
       }
-    });
-    e.chain = step.catch(() => {});
-    return step;
+    } finally {
+      e.uploading = false;
+      this.evictLogs();
+    }
   }
 
   private forgetLog(k: string): void {
@@ -681,7 +707,7 @@ export class S3Backend implements StorageBackend {
     const budget = this.opts.logCacheBytes ?? 64 * MiB;
     for (const [k, e] of this.logs) {
       if (this.logBytes <= budget) break;
-      if (e.busy === 0) this.forgetLog(k);
+      if (!e.uploading && !e.next && e.unsaved === '') this.forgetLog(k);
     }
   }
 }
