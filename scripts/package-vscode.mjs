@@ -71,7 +71,9 @@ export async function packageExtension() {
   const natives = ['esbuild', 'snappy'].flatMap((n) => copyNativePackage(n, nm));
   fs.writeFileSync(
     path.join(stage, '.vscodeignore'),
-    ['**/*.map', '**/*.d.ts', '**/node_modules/**/README.md', '**/node_modules/**/CHANGELOG.md', ''].join('\n'),
+    ['**/*.map', '**/*.d.ts', '**/node_modules/**/README.md', '**/node_modules/**/CHANGELOG.md', ''].join(
+      '\n',
+    ),
   );
 
   const target = targetName();
