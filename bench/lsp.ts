@@ -132,7 +132,16 @@ async function startServer(started = performance.now()): Promise<Server & { init
     new StreamMessageReader(child.stdout!),
     new StreamMessageWriter(child.stdin!),
   );
-  const waiting = new Map<string, { version: number; resolve: (p: PublishDiagnosticsParams) => void }>();
+  const waiting = new Map<
+    string,
+    { version: number; resolve: (p: PublishDiagnosticsParams) => void; reject: (e: Error) => void }
+  >();
+  let exited: Error | undefined;
+  child.once('exit', (code, signal) => {
+    exited = new Error(`the server exited (code ${code}, signal ${signal}) before answering`);
+    for (const w of waiting.values()) w.reject(exited);
+    waiting.clear();
+  });
   connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
     const w = waiting.get(p.uri);
     if (w && (p.version ?? 0) >= w.version) {
@@ -152,7 +161,11 @@ async function startServer(started = performance.now()): Promise<Server & { init
     child,
     connection,
     initialized,
-    diagnostics: (uri, version) => new Promise((resolve) => waiting.set(uri, { version, resolve })),
+    diagnostics: (uri, version) =>
+      new Promise((resolve, reject) => {
+        if (exited) reject(exited);
+        else waiting.set(uri, { version, resolve, reject });
+      }),
     async stop() {
       await connection.sendRequest(ShutdownRequest.type);
       const exited = new Promise((r) => child.once('exit', r));
