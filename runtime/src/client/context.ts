@@ -9,7 +9,10 @@ import type { FlowStore, StorageBackend } from '../datastore/types.js';
 import { NotFoundError } from '../errors.js';
 
 export interface ClientOptions {
-  /** Datastore root directory; default: `resolveDatastoreRoot()` ($TSFLOW_DATASTORE_ROOT, else the nearest `.tsflow`). */
+  /**
+   * Datastore root: a directory or `s3://bucket/prefix` (S3 endpoint, region and credentials from
+   * the AWS environment); default: `resolveDatastoreRoot()` ($TSFLOW_DATASTORE_ROOT, else the nearest `.tsflow`).
+   */
   datastoreRoot?: string;
   /** Read from this backend instead (e.g. S3); takes precedence over `datastoreRoot`. */
   backend?: StorageBackend;

@@ -1,5 +1,5 @@
 // The storage contract (DESIGN §4). Everything a run leaves behind is described here: the
-// backend interface that local disk (and later S3) implement, the JSON records written beside
+// backend interface that local disk and S3 implement, the JSON records written beside
 // the data, and the `FlowStore` API that the task worker, the scheduler and the client use.
 //
 // Layout under the datastore root (same relative layout on every backend):
