@@ -19,11 +19,13 @@
 // accepted and come back as plain objects (or Errors). Symbol-keyed and non-enumerable
 // properties are dropped, as structured clone does.
 
+import { RECORDS_ENCODING, decodeRecords, encodeRecords } from './records.js';
 import v8 from 'node:v8';
 import { ArtifactSerializationError } from '../errors.js';
 import type { ArtifactContext } from './types.js';
 
 export const V8_ENCODING = 'v8';
+export { RECORDS_ENCODING } from './records.js';
 
 const GENERIC_HINT =
   'Artifacts must be structured-cloneable data (primitives, plain objects, arrays, Map, Set, Date, ' +
@@ -111,6 +113,8 @@ export function serializeValue(value: unknown, ctx: ArtifactContext): Serialized
       type: describeType(value),
     };
   }
+  const records = encodeRecords(value);
+  if (records) return { bytes: records, encoding: RECORDS_ENCODING, type: describeType(value) };
   const problem = findUnserializable(value, ctx.artifact);
   if (problem) {
     throw new ArtifactSerializationError(
@@ -137,6 +141,15 @@ export function deserializeValue(bytes: Buffer, encoding: string, ctx: ArtifactC
         `cannot deserialize ${where(ctx)}: ${(e as Error).message} (was it written by a newer Node.js?)`,
         { cause: e },
       );
+    }
+  }
+  if (encoding === RECORDS_ENCODING) {
+    try {
+      return decodeRecords(bytes);
+    } catch (e) {
+      throw new ArtifactSerializationError(`cannot deserialize ${where(ctx)}: ${(e as Error).message}`, {
+        cause: e,
+      });
     }
   }
   if (encoding.startsWith(RAW_PREFIX)) {

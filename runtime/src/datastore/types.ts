@@ -86,7 +86,10 @@ export interface ArtifactRef {
   sha: string;
   /** Size of the serialized bytes. */
   size: number;
-  /** Serializer used: `v8` (structured clone) or `raw:<TypedArrayName>` / `raw:Buffer` for binary fast paths. */
+  /**
+   * Serializer used: `v8` (structured clone), `raw:<TypedArrayName>` / `raw:Buffer` for binary
+   * fast paths, or `records:v1` for a large array of same-shape plain records (stored as columns).
+   */
   encoding: string;
   /** A short description of the value's type for listings: `number`, `string`, `Array(6)`, `Map(3)`, `Float64Array(100)`, class name ... */
   type: string;
