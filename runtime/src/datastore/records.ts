@@ -107,7 +107,7 @@ export function encodeRecords(value: unknown): Buffer | undefined {
       const all = strings.join('');
       // Latin-1 keeps one byte per character where it can; UTF-16 keeps every code unit (lone
       // surrogates included), which UTF-8 would not.
-      const text = /[^\u0000-\u00ff]/.test(all) ? 'utf16le' : 'latin1';
+      const text = /[\u0100-\uffff]/.test(all) ? 'utf16le' : 'latin1';
       const chars = Buffer.from(all, text);
       const offset = place(new Uint8Array(lengths.buffer), 4);
       const textOffset = place(chars, 2);
