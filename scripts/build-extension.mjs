@@ -18,6 +18,15 @@ const out = path.join(root, 'out');
 /** Packages the runtime loads with a native binary: shipped as they are, never bundled. */
 export const NATIVE_PACKAGES = ['esbuild', 'snappy'];
 
+/**
+ * The AWS SDK packages the runtime loads on demand (S3 datastore, Batch): kept out of the client
+ * and runtime bundles (they would add ~600 KB to every activation) and shipped in the .vsix as
+ * one bundle each (scripts/package-vscode.mjs), which the runtime's require() finds.
+ */
+export const LAZY_PACKAGES = Object.keys(
+  JSON.parse(fs.readFileSync(path.join(root, 'runtime', 'package.json'), 'utf8')).dependencies ?? {},
+).filter((n) => n.startsWith('@aws-sdk/'));
+
 // The runtime's entry points, as scripts/build.mjs builds them into runtime/dist. checkRuntimeEntries()
 // fails the build when the two lists drift apart.
 const RUNTIME_SINGLE = {
@@ -79,19 +88,23 @@ export async function buildExtension({ log = console.log } = {}) {
     outdir: path.join(runtimeOut, 'dist'),
     format: 'esm',
     minifyWhitespace: true,
-    external: NATIVE_PACKAGES,
+    external: [...NATIVE_PACKAGES, ...LAZY_PACKAGES],
     banner: { js: ESM_REQUIRE_BANNER },
   };
   await Promise.all([
     // The client: activation cost is this one file's load, so it is minified.
     build({
       ...node,
-      entryPoints: { extension: path.join(root, 'client/src/extension.ts') },
+      // lsp-impl: the language client library, loaded when the server starts (after activation).
+      entryPoints: {
+        extension: path.join(root, 'client/src/extension.ts'),
+        'lsp-impl': path.join(root, 'client/src/lsp-impl.ts'),
+      },
       outdir: out,
       format: 'cjs',
       minify: true,
       sourcemap: 'linked',
-      external: ['vscode', ...NATIVE_PACKAGES],
+      external: ['vscode', ...NATIVE_PACKAGES, ...LAZY_PACKAGES],
       // The runtime's client API is ESM source that reads `import.meta.url` (to require snappy).
       define: { 'import.meta.url': '__tsflowImportMetaUrl' },
       banner: { js: "const __tsflowImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },

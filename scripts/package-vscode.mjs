@@ -12,6 +12,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { LAZY_PACKAGES, NATIVE_PACKAGES } from './build-extension.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const stage = path.join(root, 'build', 'vsix');
@@ -68,7 +70,26 @@ export async function packageExtension() {
   // Under out/: vsce leaves a top-level node_modules/ out with --no-dependencies, and Node finds
   // these from out/extension.js and out/runtime/dist/ alike.
   const nm = path.join(stage, 'out', 'node_modules');
-  const natives = ['esbuild', 'snappy'].flatMap((n) => copyNativePackage(n, nm));
+  const natives = NATIVE_PACKAGES.flatMap((n) => copyNativePackage(n, nm));
+  // The AWS SDK packages, one self-contained CommonJS bundle each, loaded only when S3 or Batch is used.
+  await Promise.all(
+    LAZY_PACKAGES.map(async (name) => {
+      const dir = path.join(nm, name);
+      fs.mkdirSync(dir, { recursive: true });
+      await build({
+        entryPoints: [require.resolve(name, { paths: [path.join(root, 'runtime')] })],
+        outfile: path.join(dir, 'index.js'),
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+        minify: true,
+        legalComments: 'none',
+        logLevel: 'warning',
+      });
+      fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ name, main: 'index.js' })}\n`);
+    }),
+  );
   fs.writeFileSync(
     path.join(stage, '.vscodeignore'),
     ['**/*.map', '**/*.d.ts', '**/node_modules/**/README.md', '**/node_modules/**/CHANGELOG.md', ''].join(
@@ -96,7 +117,7 @@ export async function packageExtension() {
   );
   const size = fs.statSync(file).size;
   console.log(
-    `packed ${path.relative(root, file)} (${(size / 1024 / 1024).toFixed(1)} MiB; native packages: ${natives.join(', ')}) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    `packed ${path.relative(root, file)} (${(size / 1024 / 1024).toFixed(1)} MiB; native packages: ${natives.join(', ')}; bundled on their own: ${LAZY_PACKAGES.join(', ')}) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
   return file;
 }

@@ -124,7 +124,7 @@ export function activate(context: vscode.ExtensionContext): TsflowApi {
 
   const flowFile = async (node: Node): Promise<string | undefined> => {
     if (node.kind === 'run') return node.file;
-    if (node.kind === 'flow') return undefined;
+    if (node.kind === 'flow' || node.kind === 'more') return undefined;
     const [flow, runId] = node.pathspec.split('/') as [string, string];
     return (
       (tree.node(`run:${flow}/${runId}`) as { file?: string } | undefined)?.file ??
@@ -202,6 +202,9 @@ export function activate(context: vscode.ExtensionContext): TsflowApi {
     'tsflow.showDag',
     withArgs((a) => dag.show(a)),
   );
+  reg('tsflow.showMoreRuns', (flow?: string) => {
+    if (typeof flow === 'string') tree.showMore(flow);
+  });
   reg('tsflow.refreshRuns', () => {
     watcher.watch(datastoreRoot());
     tree.refresh();
@@ -247,7 +250,7 @@ export function activate(context: vscode.ExtensionContext): TsflowApi {
     const pathspec =
       typeof target === 'string'
         ? target
-        : target && target.kind !== 'flow' && target.kind !== 'artifact'
+        : target && (target.kind === 'run' || target.kind === 'step' || target.kind === 'task')
           ? target.pathspec
           : undefined;
     if (!pathspec) return;
@@ -256,14 +259,14 @@ export function activate(context: vscode.ExtensionContext): TsflowApi {
     await vscode.window.showTextDocument(doc, { preview: true });
   });
   reg('tsflow.tree.openDag', async (node?: Node) => {
-    if (!node || node.kind === 'flow' || node.kind === 'artifact') return;
+    if (!node || (node.kind !== 'run' && node.kind !== 'step' && node.kind !== 'task')) return;
     const file = await flowFile(node);
     if (!file) return;
     const runId = node.kind === 'run' ? node.id : node.runId;
     return dag.show(argsOf(node.flow, file), `${node.flow}/${runId}`);
   });
   reg('tsflow.tree.copyPathspec', async (node?: Node) => {
-    if (!node) return;
+    if (!node || node.kind === 'more') return;
     const text = node.kind === 'flow' ? node.name : node.pathspec;
     await vscode.env.clipboard.writeText(text);
     void vscode.window.setStatusBarMessage(`Copied ${text}`, 3000);

@@ -1,22 +1,27 @@
 // Starts the tsflow language server (the bundled server/ package) over Node IPC and exposes what
 // the rest of the client needs from it: the `tsflow/graph` request and `tsflow/graphChanged`.
+// The language client library loads only when the server starts (out/lsp-impl.js), so activation
+// does not pay for it.
 
+import fs from 'node:fs';
+import path from 'node:path';
 import * as vscode from 'vscode';
-import {
-  LanguageClient,
-  type LanguageClientOptions,
-  type ServerOptions,
-  TransportKind,
-} from 'vscode-languageclient/node';
-import {
-  GraphChangedNotification,
-  GraphRequest,
-  type GraphResult,
-  type InitializationOptions,
-} from '../../server/src/protocol.js';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import type { GraphResult } from '../../server/src/protocol.js';
+
+type Impl = typeof import('./lsp-impl.js');
+
+function loadImpl(): Impl {
+  // The bundle next to out/extension.js; under tsx (tests, bench) the source module.
+  // A computed path, so the bundler leaves the module where it is.
+  const bundled = path.join(__dirname, 'lsp-impl.js');
+  const file = fs.existsSync(bundled) ? bundled : path.join(__dirname, 'lsp-impl.ts');
+  return module.require(file) as Impl;
+}
 
 export class FlowLanguageClient implements vscode.Disposable {
   private client: LanguageClient | undefined;
+  private impl: Impl | undefined;
   private started: Promise<void> | undefined;
   private readonly graphEmitter = new vscode.EventEmitter<GraphResult>();
   /** `tsflow/graphChanged`: a flow file's graph after an edit (debounced by the server). */
@@ -29,35 +34,23 @@ export class FlowLanguageClient implements vscode.Disposable {
 
   start(): Promise<void> {
     if (this.started) return this.started;
-    const serverOptions: ServerOptions = {
-      run: { module: this.serverModule, transport: TransportKind.ipc },
-      debug: {
-        module: this.serverModule,
-        transport: TransportKind.ipc,
-        options: { execArgv: ['--nolazy', '--inspect=6019'] },
-      },
-    };
-    const init: InitializationOptions = { graphDelay: 200 };
-    const clientOptions: LanguageClientOptions = {
-      documentSelector: [
-        { scheme: 'file', language: 'typescript' },
-        { scheme: 'untitled', language: 'typescript' },
-      ],
-      initializationOptions: init,
-      outputChannel: this.output,
-    };
-    const client = new LanguageClient('tsflow', 'tsflow language server', serverOptions, clientOptions);
-    this.client = client;
-    this.started = client.start().then(() => {
-      client.onNotification(GraphChangedNotification.type, (g) => this.graphEmitter.fire(g));
-    });
+    this.started = (async () => {
+      // Never inside activate(): the library loads on the next turn.
+      await new Promise((r) => setTimeout(r, 0));
+      const impl = loadImpl();
+      const client = impl.createLanguageClient(this.serverModule, this.output);
+      this.impl = impl;
+      this.client = client;
+      await client.start();
+      impl.onGraphChanged(client, (g) => this.graphEmitter.fire(g));
+    })();
     return this.started;
   }
 
   /** The graphs of a file (open or on disk). */
   async graph(uri: vscode.Uri): Promise<GraphResult> {
     await this.start();
-    return this.client!.sendRequest(GraphRequest.type, { textDocument: { uri: uri.toString() } });
+    return this.impl!.requestGraph(this.client!, uri.toString());
   }
 
   async dispose(): Promise<void> {

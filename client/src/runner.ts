@@ -28,6 +28,8 @@ export class ProcessPty implements vscode.Pseudoterminal {
   readonly onDidClose = this.closeEmitter.event;
   private child: ChildProcess | undefined;
   private exited = false;
+  /** The last 20,000 characters of output (plain, for messages and tests). */
+  output = '';
   private readonly exitEmitter = new vscode.EventEmitter<number>();
   /** The process's exit code (1 when killed by a signal). */
   readonly onExit = this.exitEmitter.event;
@@ -52,6 +54,7 @@ export class ProcessPty implements vscode.Pseudoterminal {
       let rest = '';
       child[stream]!.setEncoding('utf8');
       child[stream]!.on('data', (chunk: string) => {
+        this.output = (this.output + chunk).slice(-20_000);
         const lines = (rest + chunk).split('\n');
         rest = lines.pop() ?? '';
         if (lines.length > 0) this.writeEmitter.fire(lines.map((l) => `${colorize(l, stream)}\r\n`).join(''));
@@ -115,6 +118,8 @@ export interface LaunchedRun {
   runId: Promise<string | undefined>;
   exit: Promise<number>;
   terminal: vscode.Terminal;
+  /** The process's output so far (plain text, last 20,000 characters). */
+  output(): string;
 }
 
 /** Follows one run in the status bar: steps and tasks done, running and failed, until it ends. */
@@ -252,7 +257,7 @@ export class FlowRunner implements vscode.Disposable {
     void runId.then((id) => {
       if (!id) fs.rmSync(path.dirname(idFile), { recursive: true, force: true });
     });
-    return { flow, runId, exit, terminal };
+    return { flow, runId, exit, terminal, output: () => pty.output };
   }
 
   private async flowGraph(args: FlowCommandArgs): Promise<FlowGraph | undefined> {
@@ -387,6 +392,8 @@ export class FlowRunner implements vscode.Disposable {
         address: '127.0.0.1',
         port,
         timeout: 60_000,
+        // The task process waits (`--inspect-wait`) until the debugger says go.
+        continueOnAttach: true,
         sourceMaps: true,
         resolveSourceMapLocations: null,
         skipFiles: ['<node_internals>/**'],

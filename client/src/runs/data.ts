@@ -12,6 +12,8 @@ import {
   type Step,
   type Task,
 } from '../../../runtime/src/client/index.js';
+import { LOAD_CONCURRENCY, mapLimit } from '../../../runtime/src/client/limit.js';
+import { compareIds } from '../../../runtime/src/client/pathspec.js';
 import type { RunState } from '../../../runtime/src/datastore/types.js';
 import type {
   ArtifactPage,
@@ -87,7 +89,24 @@ export interface ArtifactItem {
   size: number;
 }
 
-export type RunsNode = FlowItem | RunItem | StepItem | TaskItem | ArtifactItem;
+/** "Show more": the older runs of a flow beyond the ones listed. */
+export interface MoreItem {
+  kind: 'more';
+  flow: string;
+  shown: number;
+  total: number;
+}
+
+export type RunsNode = FlowItem | RunItem | StepItem | TaskItem | ArtifactItem | MoreItem;
+
+export interface RunsPage {
+  runs: RunItem[];
+  /** Runs of the flow (matching the filter, when one is set and all had to be read). */
+  total: number;
+}
+
+/** Runs listed per flow before a "Show more" item. */
+export const RUNS_PAGE = 100;
 
 export interface RunProgress extends RunStatusSummary {
   counts: TaskCounts;
@@ -291,6 +310,10 @@ export class RunsDataService {
   private ctxRoot: string | undefined;
   /** Tag filter per flow (none: all runs). */
   readonly tagFilters = new Map<string, string>();
+  /** How many runs the tree lists per flow (grows with "Show more"). */
+  readonly runLimits = new Map<string, number>();
+  /** Finished runs as last read, by pathspec: a run changes only when its files do (see invalidate). */
+  private readonly finishedRuns = new Map<string, RunItem>();
 
   constructor(private readonly opts: DataServiceOptions) {}
 
@@ -335,6 +358,47 @@ export class RunsDataService {
     const now = this.now();
     const runs = await this.flow(flow).runs(tag ? { tag } : {});
     return runs.map((r) => runItem(r, now));
+  }
+
+  /**
+   * The newest runs of a flow, for the tree: only the first `limit` are read (run ids are creation
+   * times in microseconds, so the newest are the largest ids), finished ones from the cache. With a
+   * tag filter every run is read (the filter needs the tags).
+   */
+  async runsPage(flow: string, limit = this.runLimits.get(flow) ?? RUNS_PAGE): Promise<RunsPage> {
+    const tag = this.tagFilters.get(flow);
+    if (tag) {
+      const all = await this.runs(flow, tag);
+      return { runs: all.slice(0, limit), total: all.length };
+    }
+    const ctx = this.context();
+    if (!ctx) return { runs: [], total: 0 };
+    const ids = (await ctx.store(flow).listRuns()).sort(compareIds).reverse();
+    const now = this.now();
+    const loaded = await mapLimit(ids.slice(0, limit), LOAD_CONCURRENCY, async (id) => {
+      const key = `${flow}/${id}`;
+      const cached = this.finishedRuns.get(key);
+      if (cached) return cached;
+      try {
+        const item = runItem(await Run.load(ctx, flow, id), now);
+        if (item.status !== 'running') this.finishedRuns.set(key, item);
+        return item;
+      } catch {
+        return undefined; // still being created, or deleted meanwhile
+      }
+    });
+    const runs = loaded
+      .filter((r): r is RunItem => r !== undefined)
+      .sort((a, b) => b.createdAt - a.createdAt || compareIds(b.id, a.id));
+    return { runs, total: ids.length };
+  }
+
+  /** Forget what was read of a run (its files changed), or of every run of a flow. */
+  invalidate(flow: string, runId?: string): void {
+    if (runId !== undefined) this.finishedRuns.delete(`${flow}/${runId}`);
+    else
+      for (const k of [...this.finishedRuns.keys()])
+        if (k.startsWith(`${flow}/`)) this.finishedRuns.delete(k);
   }
 
   async run(flow: string, runId: string): Promise<RunItem> {

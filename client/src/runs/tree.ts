@@ -5,7 +5,7 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { formatBytes, formatDuration, statusIcon } from '../format.js';
-import type { RunsDataService, RunsNode } from './data.js';
+import { RUNS_PAGE, type RunsDataService, type RunsNode } from './data.js';
 
 /** A node of the tree: the data model plus the key it is cached under. */
 export type Node = RunsNode & { key: string };
@@ -76,6 +76,16 @@ export function treeItemOf(n: Node, tagFilter?: string): vscode.TreeItem {
       item.contextValue = 'tsflow.task';
       return item;
     }
+    case 'more': {
+      const left = n.total - n.shown;
+      const item = new vscode.TreeItem(`Show ${Math.min(RUNS_PAGE, left)} more…`, C.None);
+      item.id = n.key;
+      item.iconPath = new vscode.ThemeIcon('ellipsis');
+      item.description = `${left} older run${left === 1 ? '' : 's'}`;
+      item.contextValue = 'tsflow.more';
+      item.command = { title: 'Show more runs', command: 'tsflow.showMoreRuns', arguments: [n.flow] };
+      return item;
+    }
     case 'artifact': {
       const item = new vscode.TreeItem(n.name, C.None);
       item.id = n.key;
@@ -135,8 +145,15 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
         return flows.map((f) => this.intern(`flow:${f.name}`, undefined, f));
       }
       switch (n.kind) {
-        case 'flow':
-          return (await this.data.runs(n.name)).map((r) => this.intern(`run:${r.pathspec}`, n.key, r));
+        case 'flow': {
+          const page = await this.data.runsPage(n.name);
+          const nodes = page.runs.map((r) => this.intern(`run:${r.pathspec}`, n.key, r));
+          if (page.total > page.runs.length) {
+            const more = { kind: 'more' as const, flow: n.name, shown: page.runs.length, total: page.total };
+            nodes.push(this.intern(`more:${n.name}`, n.key, more));
+          }
+          return nodes;
+        }
         case 'run':
           return (await this.data.steps(n.flow, n.id)).map((s) =>
             this.intern(`step:${s.pathspec}`, n.key, s),
@@ -164,6 +181,12 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
     if (this.view) this.view.message = m;
   }
 
+  /** Lists more runs of a flow. */
+  showMore(flow: string): void {
+    this.data.runLimits.set(flow, (this.data.runLimits.get(flow) ?? RUNS_PAGE) + RUNS_PAGE);
+    this.changeEmitter.fire(this.nodes.get(`flow:${flow}`));
+  }
+
   /** Refreshes everything. */
   refresh(): void {
     this.changeEmitter.fire(undefined);
@@ -185,6 +208,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
       }
       // The flow's blobs (`data/`) change with every task; they show nowhere.
       if (!run || run === 'data') continue;
+      this.data.invalidate(flow, run);
       const runNode = this.nodes.get(`run:${flow}/${run}`);
       // A new run appears under its flow; a known run is re-read on its own.
       targets.add(runNode ?? flowNode);

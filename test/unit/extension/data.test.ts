@@ -87,6 +87,27 @@ describe('RunsDataService', () => {
     assert.equal((await service.latestRun(FLOW))?.id, runs.failed.runId);
   });
 
+  it('pages the runs of a flow for the tree (newest first), caching finished runs', async () => {
+    const page = await service.runsPage(FLOW, 2);
+    assert.equal(page.total, 3);
+    assert.deepEqual(
+      page.runs.map((r) => r.id),
+      [runs.failed.runId, runs.tagged.runId],
+    );
+    const again = await service.runsPage(FLOW, 2);
+    assert.equal(again.runs[0], page.runs[0], 'a finished run is served from the cache');
+    service.invalidate(FLOW, runs.failed.runId);
+    const fresh = await service.runsPage(FLOW, 2);
+    assert.notEqual(fresh.runs[0], page.runs[0]);
+    assert.deepEqual(fresh.runs[0], page.runs[0]);
+    service.tagFilters.set(FLOW, 'gold');
+    assert.deepEqual(
+      (await service.runsPage(FLOW)).runs.map((r) => r.id),
+      [runs.tagged.runId],
+    );
+    service.tagFilters.delete(FLOW);
+  });
+
   it('gives steps in graph order with task counts and statuses', async () => {
     const steps = await service.steps(FLOW, runs.good.runId);
     assert.deepEqual(

@@ -1,0 +1,224 @@
+// In-host tests: mocha inside the extension host with the real `vscode` API (code-server here,
+// `@vscode/test-electron` wherever a VS Code binary exists). The workspace has examples/petsflow.ts
+// and generated 10- and 100-step flows (flows/).
+/// <reference types="mocha" />
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { TsflowApi } from '../../../client/src/extension.js';
+
+const EXTENSION_ID = 'tsflow.tsflow-vscode';
+const extra = (globalThis as { __tsflowInhost?: Record<string, unknown> }).__tsflowInhost ?? {};
+
+const folder = () => vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+const petsFile = () => path.join(folder(), 'examples', 'petsflow.ts');
+
+async function until<T>(
+  what: string,
+  fn: () => Promise<T | undefined> | T | undefined,
+  ms = 60_000,
+): Promise<T> {
+  const end = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== false) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out: ${what}${last ? ` (${(last as Error).message})` : ''}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+let api: TsflowApi;
+
+describe('tsflow extension (in host)', () => {
+  before(async () => {
+    const ext = vscode.extensions.getExtension<TsflowApi>(EXTENSION_ID);
+    assert.ok(ext, `${EXTENSION_ID} is loaded`);
+    const t0 = performance.now();
+    api = ext.isActive ? ext.exports : await ext.activate();
+    extra.activation = {
+      activateCallMs: performance.now() - t0,
+      activateFunctionMs: api.activationMs,
+      wasActive: ext.isActive,
+    };
+  });
+
+  it('contributes its commands, the runs view and the grammars', async () => {
+    const commands = new Set(await vscode.commands.getCommands(true));
+    const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as {
+      contributes: { commands: { command: string }[]; grammars: unknown[] };
+    };
+    for (const c of pkg.contributes.commands) assert.ok(commands.has(c.command), c.command);
+    assert.equal(pkg.contributes.grammars.length, 2);
+    assert.ok(commands.has('tsflow.runs.focus'));
+  });
+
+  it('starts the language server: graph of petsflow.ts and the flow lenses', async () => {
+    const uri = vscode.Uri.file(petsFile());
+    await vscode.window.showTextDocument(uri);
+    const g = await until('the graph', async () => {
+      const r = await api.lsp.graph(uri);
+      return r.flows.length > 0 ? r : undefined;
+    });
+    assert.deepEqual(
+      g.flows[0]!.steps.map((s) => s.name),
+      ['start', 'a', 'b', 'join', 'end'],
+    );
+    const lenses = await until('the CodeLenses', async () => {
+      const l = await vscode.commands.executeCommand<vscode.CodeLens[]>(
+        'vscode.executeCodeLensProvider',
+        uri,
+      );
+      return l.some((x) => x.command?.title === '▶ Run flow') ? l : undefined;
+    });
+    const titles = lenses.map((l) => l.command?.title);
+    for (const t of ['▶ Run flow', 'Resume', 'Show DAG'])
+      assert.ok(titles.includes(t), `${t} in ${titles.join(', ')}`);
+    const run = lenses.find((l) => l.command?.title === '▶ Run flow')!;
+    assert.equal(run.command!.command, 'tsflow.runFlow');
+    assert.deepEqual(run.command!.arguments![0], { uri: uri.toString(), file: petsFile(), flow: 'PetsFlow' });
+  });
+
+  it('runs the flow through the bundled runtime; the tree, the step lenses and the DAG colours follow', async () => {
+    const file = petsFile();
+    const launched = api.runner.launch(
+      'test run',
+      file,
+      ['run', file, '--flow', 'PetsFlow', '--datastore-root', api.datastoreRoot()!, '--alpha=0.9'],
+      'PetsFlow',
+    );
+    const runId = await launched.runId;
+    assert.ok(runId, 'the run id');
+    assert.equal(await launched.exit, 0);
+    const flows = await until('PetsFlow in the tree', async () => {
+      const f = await api.tree.getChildren();
+      return f.some((n) => n.kind === 'flow' && n.name === 'PetsFlow') ? f : undefined;
+    });
+    const flowNode = flows.find((n) => n.kind === 'flow')!;
+    const runs = await api.tree.getChildren(flowNode);
+    const runNode = runs.find((n) => n.kind === 'run' && n.id === runId)!;
+    assert.ok(runNode && runNode.kind === 'run');
+    assert.equal(runNode.status, 'succeeded');
+    assert.match(String(api.tree.getTreeItem(runNode).description), /^succeeded · /);
+    const steps = await api.tree.getChildren(runNode);
+    assert.deepEqual(
+      steps.map((s) => (s.kind === 'step' ? s.name : '')),
+      ['start', 'a', 'b', 'join', 'end'],
+    );
+    const join = steps.find((s) => s.kind === 'step' && s.name === 'join')!;
+    const [task] = await api.tree.getChildren(join);
+    const artifacts = await api.tree.getChildren(task);
+    const pets = artifacts.find((a) => a.kind === 'artifact' && a.name === 'pets')!;
+    assert.ok(pets && pets.kind === 'artifact');
+    const page = await api.data.artifactPage(pets.pathspec);
+    assert.deepEqual(page.value, ['dogs', 'cats', 'budgies', 'lions', 'wolves', 'elephants']);
+    const alpha = await api.data.artifactPage(pets.pathspec.replace(/pets$/, 'alpha'));
+    assert.equal(alpha.value, 0.9);
+
+    api.steps.invalidate();
+    const lenses = await until('step status lenses', async () => {
+      const l = await vscode.commands.executeCommand<vscode.CodeLens[]>(
+        'vscode.executeCodeLensProvider',
+        vscode.Uri.file(file),
+      );
+      const s = l.filter((x) => x.command?.command === 'tsflow.showLogs');
+      return s.length === 5 ? s : undefined;
+    });
+    for (const l of lenses) assert.match(l.command!.title, /^✓ 1 task · /);
+    assert.equal(lenses.filter((l) => l.command?.arguments?.[0] === `PetsFlow/${runId}/join`).length, 1);
+    extra.runId = runId;
+  });
+
+  it('opens run logs as a highlighted document', async () => {
+    await vscode.commands.executeCommand('tsflow.showLogs', `PetsFlow/${extra.runId}/join`);
+    const doc = await until('the log document', () =>
+      vscode.window.activeTextEditor?.document.uri.scheme === 'tsflow-log'
+        ? vscode.window.activeTextEditor.document
+        : undefined,
+    );
+    assert.equal(doc.languageId, 'tsflow-log');
+    assert.match(doc.getText(), /total of 6 pets/);
+  });
+
+  it('draws the DAG panel (5 nodes) and 10- and 100-step flows', async () => {
+    const render = async (file: string, flow: string) => {
+      const t0 = performance.now();
+      const panel = api.dag.show({ uri: vscode.Uri.file(file).toString(), file, flow });
+      const r = await until(`the DAG of ${flow}`, () => panel.lastRender, 120_000);
+      const total = performance.now() - t0;
+      panel.dispose();
+      return { nodes: r.nodes, mermaidMs: r.ms, panelMs: total };
+    };
+    const pets = await render(petsFile(), 'PetsFlow');
+    assert.equal(pets.nodes, 5);
+    const ten = await render(path.join(folder(), 'flows', 'ten.ts'), 'TenFlow');
+    assert.equal(ten.nodes, 10);
+    const hundred = await render(path.join(folder(), 'flows', 'hundred.ts'), 'HundredFlow');
+    assert.equal(hundred.nodes, 100);
+    extra.dagRender = { pets, ten, hundred };
+  });
+
+  it('spins a task under the debugger: a breakpoint in the step source hits (source maps)', async () => {
+    const file = petsFile();
+    const line = fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes('console.log(`total of'));
+    assert.ok(line > 0);
+    const bp = new vscode.SourceBreakpoint(
+      new vscode.Location(vscode.Uri.file(file), new vscode.Position(line, 4)),
+    );
+    vscode.debug.addBreakpoints([bp]);
+    let stoppedAt: string | undefined;
+    const tracker = vscode.debug.registerDebugAdapterTrackerFactory('*', {
+      createDebugAdapterTracker: (session) => ({
+        onDidSendMessage: async (m: { type?: string; event?: string; body?: { threadId?: number } }) => {
+          if (m.type !== 'event' || m.event !== 'stopped' || stoppedAt) return;
+          try {
+            const st = await session.customRequest('stackTrace', {
+              threadId: m.body?.threadId ?? 0,
+              levels: 1,
+            });
+            const top = st.stackFrames?.[0];
+            stoppedAt = `${top?.source?.path ?? top?.source?.name}:${top?.line}`;
+          } catch (e) {
+            stoppedAt = `error: ${(e as Error).message}`;
+          }
+          await Promise.resolve(session.customRequest('continue', { threadId: m.body?.threadId ?? 0 })).catch(
+            () => {},
+          );
+        },
+      }),
+    });
+    try {
+      const tasks = await api.data.tasks('PetsFlow', String(extra.runId), 'join');
+      const launched = await api.runner.spinTask(tasks[0]!.pathspec, file, true);
+      assert.ok(launched);
+      let exited: number | undefined;
+      void launched.exit.then((c) => {
+        exited = c;
+      });
+      const where = await until(
+        'the breakpoint to hit',
+        // Stop waiting when spin ended without stopping: the assertion below shows its output.
+        () => stoppedAt ?? (exited !== undefined ? `spin exited ${exited} without stopping` : undefined),
+        120_000,
+      ).catch((e: Error) => {
+        throw new Error(`${e.message}\n--- spin output:\n${launched.output()}`);
+      });
+      // A path, or a vscode-remote:// URI of it under code-server.
+      assert.ok(where.endsWith(`${file}:${line + 1}`), `${where}\n--- spin output:\n${launched.output()}`);
+      extra.debugStoppedAt = where;
+      assert.equal(await launched.exit, 0);
+    } finally {
+      tracker.dispose();
+      vscode.debug.removeBreakpoints([bp]);
+    }
+  });
+});
