@@ -118,3 +118,19 @@ test('10 runs of the same flow at once all succeed, with distinct ids and their 
     assert.equal(((await run.data.pets) as string[]).length, 6);
   }
 });
+
+test('a join over more inputs than the process may open files at once still reads them all', async () => {
+  const root = tempDir();
+  // 100 foreach inputs (3 files each) under a limit of 160 open files: reading every input at once would fail (EMFILE).
+  const r = await start(
+    'prlimit',
+    ['--nofile=160', process.execPath, BIN, 'run', flowFile('wide.ts'), '--n', '100', '--max-workers', '2'],
+    { root },
+  ).done;
+  assert.equal(r.code, 0, show(r));
+  const run = await Run.get(`WideFlow/${runIdOf(r)}`, { datastoreRoot: root });
+  assert.equal(
+    await run.data.total,
+    Array.from({ length: 100 }, (_, i) => i * i).reduce((a, b) => a + b, 0),
+  );
+});

@@ -2,7 +2,7 @@
 
 import { ClientContext, type ClientOptions } from './context.js';
 import { type FlowJSON, INSPECT } from './json.js';
-import { LOAD_CONCURRENCY, mapLimit } from './limit.js';
+import { LOAD_CONCURRENCY, mapLimit } from '../util/limit.js';
 import { orNull } from './lookup.js';
 import { compareIds } from './pathspec.js';
 import { Run } from './run.js';

@@ -7,7 +7,7 @@ import { NotFoundError } from '../errors.js';
 import type { FlowGraph } from '../graph/types.js';
 import { ClientContext, type ClientOptions } from './context.js';
 import { INSPECT, isoOrNull, type RunJSON } from './json.js';
-import { mapLimit } from './limit.js';
+import { mapLimit } from '../util/limit.js';
 import { orderedStepNames, orNull, runNotFound } from './lookup.js';
 import { parsePathspec } from './pathspec.js';
 import { Step } from './step.js';

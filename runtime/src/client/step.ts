@@ -4,7 +4,7 @@
 import { NotFoundError } from '../errors.js';
 import { ClientContext, type ClientOptions } from './context.js';
 import { INSPECT, isoOrNull, type StepJSON } from './json.js';
-import { LOAD_CONCURRENCY, mapLimit } from './limit.js';
+import { LOAD_CONCURRENCY, mapLimit } from '../util/limit.js';
 import { orNull, sortedTaskIds, stepNotFound } from './lookup.js';
 import { parsePathspec } from './pathspec.js';
 import { Task } from './task.js';

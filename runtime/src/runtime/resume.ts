@@ -5,6 +5,7 @@
 import { UserError } from '../errors.js';
 import type { AttemptData, FlowStore, RunRecord } from '../datastore/types.js';
 import type { FlowGraph } from '../graph/types.js';
+import { mapLimit } from '../util/limit.js';
 import { type CloneSource, type OriginTask, taskIndexKey } from './scheduler.js';
 
 export interface ResumePlan {
@@ -71,24 +72,22 @@ export async function planResume(
   await Promise.all(
     steps.map(async (step) => {
       const tasks = await store.listTasks(runId, step);
-      await Promise.all(
-        tasks.map(async (taskId) => {
-          const key = { runId, step, taskId };
-          const [rec, view] = await Promise.all([store.readTaskRecord(key), store.latestAttempt(key)]);
-          if (rec && view?.done?.finished && view.data) {
-            ok.set(step, (ok.get(step) ?? 0) + 1);
-            if (!rerun.has(step)) {
-              byIndex.set(taskIndexKey({ ...rec, branchStack: rec.branchStack ?? [] }), {
-                runId,
-                step,
-                taskId,
-                data: view.data,
-                done: view.done,
-              });
-            }
-          } else failed.set(step, (failed.get(step) ?? 0) + 1);
-        }),
-      );
+      await mapLimit(tasks, 32, async (taskId) => {
+        const key = { runId, step, taskId };
+        const [rec, view] = await Promise.all([store.readTaskRecord(key), store.latestAttempt(key)]);
+        if (rec && view?.done?.finished && view.data) {
+          ok.set(step, (ok.get(step) ?? 0) + 1);
+          if (!rerun.has(step)) {
+            byIndex.set(taskIndexKey({ ...rec, branchStack: rec.branchStack ?? [] }), {
+              runId,
+              step,
+              taskId,
+              data: view.data,
+              done: view.done,
+            });
+          }
+        } else failed.set(step, (failed.get(step) ?? 0) + 1);
+      });
     }),
   );
   const lines: string[] = [];

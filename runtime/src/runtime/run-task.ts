@@ -13,6 +13,7 @@ import { stepMethods } from '../flow/spec.js';
 import { bindParameter, collectParameters } from '../flow/parameter.js';
 import { CONTEXT } from '../flow/symbols.js';
 import { checkTransition } from '../graph/transition.js';
+import { mapLimit } from '../util/limit.js';
 import { ArtifactBinder, inputView } from './artifacts.js';
 import { mergeArtifacts } from './merge.js';
 import { type ParentRef, type TaskSpec, taskPathspec } from './task-spec.js';
@@ -166,7 +167,8 @@ export async function runTask(
     const paramFields = new Set(defs.map((d) => d.field));
 
     const isJoin = spec.node.kind === 'join';
-    const manifests = await Promise.all(spec.parents.map((p) => readManifest(store, p, spec.flow)));
+    // A join of a wide foreach has thousands of inputs: read their manifests a few at a time.
+    const manifests = await mapLimit(spec.parents, 32, (p) => readManifest(store, p, spec.flow));
     let args: unknown[] = [];
     if (isJoin) {
       const inputs: object[] = [];
