@@ -5,7 +5,7 @@
 // the code package download by presigned URL, and S3 round trips for its records.
 //   node --import tsx bench/batch.ts [--n 20]
 
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -42,25 +42,30 @@ else {
 const emu = new BatchEmulator({ env: s3Env(conn) });
 const endpoint = await emu.start();
 
-function run(args: string[], env: NodeJS.ProcessEnv): number {
+/** Runs tsflow without blocking: the emulator answers from this process's event loop. */
+async function run(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [path.join(REPO, 'runtime/bin/tsflow.js'), ...args], {
+  const child = spawn(process.execPath, [path.join(REPO, 'runtime/bin/tsflow.js'), ...args], {
     cwd: REPO,
     env: { ...process.env, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
-    encoding: 'utf8',
   });
-  if (r.status !== 0) throw new Error(`tsflow ${args.join(' ')}: ${r.stderr}`);
+  let err = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    err += d;
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (code !== 0) throw new Error(`tsflow ${args.join(' ')}: ${err}`);
   return performance.now() - t0;
 }
 
 try {
   const flow = path.join(REPO, 'test/flows/wide.ts');
   const common = ['run', flow, '--n', String(n), '--max-workers', '4', '--max-num-splits', String(n)];
-  const local = run(common, {
+  const local = await run(common, {
     TSFLOW_DATASTORE_ROOT: fs.mkdtempSync(path.join(os.tmpdir(), 'tsflow-bench-')),
   });
-  const s3 = run(common, {
+  const s3 = await run(common, {
     ...s3Env(conn),
     TSFLOW_DATASTORE_ROOT: `s3://${conn.bucket}/bench-${Date.now()}`,
   });
@@ -72,7 +77,7 @@ try {
     TSFLOW_BATCH_QUEUE: 'bench',
     TSFLOW_BATCH_POLL_MS: '250',
   };
-  const batch = run([...common, '--with', 'batch'], batchEnv);
+  const batch = await run([...common, '--with', 'batch'], batchEnv);
   const per = (ms: number) => `${(ms / tasks).toFixed(0)} ms per task`;
   console.log(
     `# batch benchmark: foreach of ${n} (${tasks} tasks), --max-workers 4, load ${os.loadavg()[0]!.toFixed(2)}`,
