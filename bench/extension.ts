@@ -225,6 +225,9 @@ async function treeExpansion(): Promise<void> {
   }
 }
 
-await activation();
-await treeExpansion();
-await dagRender();
+// `npm run bench -- extension [activation|tree|dag]…`: some parts only.
+const parts = process.argv.slice(2);
+const want = (p: string) => parts.length === 0 || parts.includes(p);
+if (want('activation') || want('tree')) await activation();
+if (want('tree')) await treeExpansion();
+if (want('dag')) await dagRender();

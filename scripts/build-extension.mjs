@@ -42,6 +42,64 @@ const RUNTIME_SHARED = {
 };
 
 // Bundled CommonJS packages (ts-morph's TypeScript) call require() and read __filename / __dirname.
+/**
+ * The DAG panel draws flowcharts only: Mermaid's other diagram types (and KaTeX, for math in
+ * labels, which the panel never has: it escapes `$`) are loaded through dynamic imports from its
+ * diagram registry; they are replaced by empty modules so the bundle the webview parses on every
+ * open is a fraction of the size.
+ */
+const flowchartOnlyMermaid = {
+  name: 'flowchart-only-mermaid',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/chunks\/mermaid\.core\/.+\.mjs$/ }, (args) => {
+      if (args.kind !== 'dynamic-import' || !/[\\/]mermaid\.core\.mjs$/.test(args.importer)) return undefined;
+      if (/\/flowDiagram-/.test(args.path)) return undefined;
+      return { path: args.path, namespace: 'tsflow-unused-diagram' };
+    });
+    b.onResolve({ filter: /^katex$/ }, (args) =>
+      args.kind === 'dynamic-import' ? { path: 'katex', namespace: 'tsflow-unused-diagram' } : undefined,
+    );
+    // Mermaid's getConfig() deep-copies the whole configuration at every call, several times per
+    // node and label: most of a 100-step render. The copy is made once per configuration instead
+    // (setConfig / initialize replace `currentConfig`, which renews it). Flowchart code only
+    // writes back a value it read (`arrowMarkerAbsolute`), so sharing the copy is safe.
+    let patched = false;
+    b.onLoad({ filter: /mermaid\.core[\\/]chunk-[A-Z0-9]+\.mjs$/ }, async (args) => {
+      const src = await fs.promises.readFile(args.path, 'utf8');
+      const from = [
+        'var getConfig = /* @__PURE__ */ __name(() => {',
+        '  return assignWithDepth_default({}, currentConfig);',
+        '}, "getConfig");',
+      ].join('\n');
+      if (!src.includes(from)) return undefined;
+      patched = true;
+      const to = [
+        'var getConfigOf, getConfigCopy;',
+        'var getConfig = /* @__PURE__ */ __name(() => {',
+        '  if (getConfigOf !== currentConfig) {',
+        '    getConfigOf = currentConfig;',
+        '    getConfigCopy = assignWithDepth_default({}, currentConfig);',
+        '  }',
+        '  return getConfigCopy;',
+        '}, "getConfig");',
+      ].join('\n');
+      return { contents: src.replace(from, to), loader: 'js' };
+    });
+    b.onEnd(() => {
+      if (!patched)
+        console.warn('build-extension: mermaid getConfig() not found; DAG renders take the slow path');
+    });
+    b.onLoad({ filter: /.*/, namespace: 'tsflow-unused-diagram' }, (args) => ({
+      contents: [
+        `const unused = () => { throw new Error(${JSON.stringify(`${args.path} is not bundled: the DAG panel draws flowcharts only`)}); };`,
+        'export const diagram = undefined;',
+        'export default { renderToString: unused, render: unused };',
+      ].join('\n'),
+      loader: 'js',
+    }));
+  },
+};
+
 const ESM_REQUIRE_BANNER = [
   "import { createRequire as __tsflowRequire } from 'node:module';",
   "import { fileURLToPath as __tsflowPath } from 'node:url';",
@@ -142,6 +200,7 @@ export async function buildExtension({ log = console.log } = {}) {
       },
       outdir: path.join(out, 'webviews'),
       external: ['fs'],
+      plugins: [flowchartOnlyMermaid],
     }),
   ]);
   fs.mkdirSync(path.join(runtimeOut, 'bin'), { recursive: true });

@@ -395,6 +395,9 @@ export class FlowRunner implements vscode.Disposable {
         // The task process waits (`--inspect-wait`) until the debugger says go.
         continueOnAttach: true,
         sourceMaps: true,
+        // The flow's bundle is imported after the attach; its inline source map must be read before
+        // it runs, or breakpoints in the TypeScript source are bound too late.
+        pauseForSourceMap: true,
         resolveSourceMapLocations: null,
         skipFiles: ['<node_internals>/**'],
       });

@@ -92,7 +92,7 @@ describe('dagToMermaid', () => {
   });
 
   it('escapes labels and keeps ids safe for any name (a half-typed target)', () => {
-    assert.equal(mermaidText('a"b<c>&#d|`'), '"a#quot;b#lt;c#gt;#amp;#35;d#124;#96;"');
+    assert.equal(mermaidText('a"b<c>&#d|`$$x$$'), '"a#quot;b#lt;c#gt;#amp;#35;d#124;#96;#36;#36;x#36;#36;"');
     const g = graphOf(PETS);
     const broken = structuredClone(g);
     const start = broken.steps[0]!;

@@ -21,8 +21,10 @@ export function mermaidText(text: string): string {
     '&': '#amp;',
     '`': '#96;',
     '|': '#124;',
+    // `$$…$$` would be math (KaTeX), which the panel does not bundle; `$` is legal in step names.
+    $: '#36;',
   };
-  return `"${text.replace(/[\r\n]+/g, ' ').replace(/["#<>&`|]/g, (c) => entities[c]!)}"`;
+  return `"${text.replace(/[\r\n]+/g, ' ').replace(/["#<>&`|$]/g, (c) => entities[c]!)}"`;
 }
 
 export type EdgeKind = 'plain' | 'foreach' | 'switch';
