@@ -16,6 +16,8 @@ import { build } from 'esbuild';
 import { LAZY_PACKAGES, NATIVE_PACKAGES } from './build-extension.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+/** The TypeScript server plugin's package name (contributes.typescriptServerPlugins). */
+const TS_PLUGIN = 'tsflow-typescript-plugin';
 const stage = path.join(root, 'build', 'vsix');
 const require = createRequire(import.meta.url);
 
@@ -61,6 +63,9 @@ export async function packageExtension() {
 
   // The manifest without what only the repo needs.
   const { workspaces, scripts, devDependencies, dependencies, type, private: _p, ...extension } = manifest;
+  // The one npm dependency of the .vsix: the TypeScript server plugin (tsserver loads it from the
+  // extension's node_modules/), staged below.
+  extension.dependencies = { [TS_PLUGIN]: manifest.version };
   fs.writeFileSync(path.join(stage, 'package.json'), `${JSON.stringify(extension, null, 2)}\n`);
   fs.copyFileSync(path.join(root, 'client', 'README.md'), path.join(stage, 'README.md'));
   // Source maps of the client and webviews stay out (the runtime builds none).
@@ -90,11 +95,40 @@ export async function packageExtension() {
       fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ name, main: 'index.js' })}\n`);
     }),
   );
+  // The TypeScript plugin and the declarations of `tsflow` it falls back to.
+  const plugin = path.join(stage, 'node_modules', TS_PLUGIN);
+  await build({
+    entryPoints: [path.join(root, 'client', 'src', 'ts-plugin.ts')],
+    outfile: path.join(plugin, 'index.js'),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node18',
+    external: ['typescript'],
+    footer: { js: 'module.exports = module.exports.default;' },
+    logLevel: 'warning',
+  });
+  fs.writeFileSync(
+    path.join(plugin, 'package.json'),
+    `${JSON.stringify({ name: TS_PLUGIN, version: manifest.version, main: 'index.js', private: true })}\n`,
+  );
+  run(process.execPath, [
+    require.resolve('typescript/bin/tsc'),
+    '-p',
+    'client/tsconfig.types.json',
+    '--outDir',
+    path.join(plugin, 'types'),
+  ]);
   fs.writeFileSync(
     path.join(stage, '.vscodeignore'),
-    ['**/*.map', '**/*.d.ts', '**/node_modules/**/README.md', '**/node_modules/**/CHANGELOG.md', ''].join(
-      '\n',
-    ),
+    [
+      '**/*.map',
+      '**/*.d.ts',
+      `!node_modules/${TS_PLUGIN}/types/**`,
+      '**/node_modules/**/README.md',
+      '**/node_modules/**/CHANGELOG.md',
+      '',
+    ].join('\n'),
   );
 
   const target = targetName();
@@ -102,17 +136,7 @@ export async function packageExtension() {
   const vsce = path.join(path.dirname(require.resolve('@vscode/vsce/package.json')), 'vsce');
   run(
     process.execPath,
-    [
-      vsce,
-      'package',
-      '--no-dependencies',
-      '--skip-license',
-      '--allow-missing-repository',
-      '--target',
-      target,
-      '--out',
-      file,
-    ],
+    [vsce, 'package', '--skip-license', '--allow-missing-repository', '--target', target, '--out', file],
     { cwd: stage },
   );
   const size = fs.statSync(file).size;

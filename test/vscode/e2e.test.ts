@@ -112,6 +112,16 @@ async function petsflowScenario(): Promise<void> {
     async () => ((await status.textContent())?.includes('5/5 steps') ? true : undefined),
     120_000,
   );
+  // Each step's last result above it, once the lenses caught up with the end of the run.
+  await waitFor(
+    'the step status lenses of the finished run',
+    async () => {
+      const texts = await page.locator('.codelens-decoration').allTextContents();
+      const done = texts.filter((t) => t.includes('✓ 1 task')).length;
+      return done >= 3 && !texts.some((t) => t.includes('running')) ? true : undefined;
+    },
+    60_000,
+  );
   await screenshot(page, '2-terminal-status-bar');
 
   // The runs tree: PetsFlow → the run (succeeded) → its 5 steps.

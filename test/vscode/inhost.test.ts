@@ -4,7 +4,7 @@
 // exits 0 whatever happened).
 //
 // Wherever a desktop VS Code binary exists, the same suite runs under @vscode/test-electron:
-// `VSCODE_EXECUTABLE=/path/to/code node test/vscode/electron.mjs`.
+// `VSCODE_EXECUTABLE=/path/to/code node --import tsx test/vscode/electron.ts`.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';

@@ -59,6 +59,15 @@ export function vscodeTier() {
     );
     process.exit(res.status || 1);
   }
+  // The same in-host suite under @vscode/test-electron, where a desktop VS Code binary is given.
+  const electron = spawnSync(process.execPath, ['--import', 'tsx', 'test/vscode/electron.ts'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (electron.status !== 0) {
+    console.error('=== vscode FAILED: the in-host suite under @vscode/test-electron');
+    process.exit(electron.status || 1);
+  }
   console.log(
     `=== vscode: passed in ${Math.round((Date.now() - started) / 1000)} s (provisioning and packaging included); screenshots in test-output/vscode/`,
   );

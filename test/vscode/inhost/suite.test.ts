@@ -85,6 +85,33 @@ describe('tsflow extension (in host)', () => {
     assert.deepEqual(run.command!.arguments![0], { uri: uri.toString(), file: petsFile(), flow: 'PetsFlow' });
   });
 
+  it("type-checks `import ... from 'tsflow'` with no node_modules (the TypeScript plugin's declarations)", async () => {
+    const uri = vscode.Uri.file(petsFile());
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const at = doc.positionAt(doc.getText().indexOf('FlowSpec'));
+    const hover = await until(
+      'a TypeScript hover on FlowSpec',
+      async () => {
+        const h = await vscode.commands.executeCommand<vscode.Hover[]>(
+          'vscode.executeHoverProvider',
+          uri,
+          at,
+        );
+        const text = h
+          .flatMap((x) => x.contents)
+          .map((c) => (typeof c === 'string' ? c : c.value))
+          .join('\n');
+        return /class FlowSpec/.test(text) ? text : undefined;
+      },
+      120_000,
+    );
+    assert.match(hover, /class FlowSpec/);
+    const missing = vscode.languages
+      .getDiagnostics(uri)
+      .filter((d) => /Cannot find module 'tsflow'/.test(d.message));
+    assert.deepEqual(missing, []);
+  });
+
   it('runs the flow through the bundled runtime; the tree, the step lenses and the DAG colours follow', async () => {
     const file = petsFile();
     const launched = api.runner.launch(
