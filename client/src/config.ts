@@ -49,6 +49,13 @@ export function localRoot(folder: string, s = settings(vscode.Uri.file(folder)))
   return resolveDatastoreRoot({ root: s.datastoreRoot || undefined, cwd: folder });
 }
 
+/** The datastore the explorer reads: the local root, or the S3 root (`s3://bucket/prefix`) when set. */
+export function explorerRoot(folder: string): string | undefined {
+  const s = settings(vscode.Uri.file(folder));
+  if (s.datastoreType === 's3') return s.s3Root || undefined;
+  return localRoot(folder, s);
+}
+
 /** `--datastore ...` arguments for the CLI, so runs and the explorer always agree on the root. */
 export function datastoreArgs(folder: string): string[] {
   const s = settings(vscode.Uri.file(folder));

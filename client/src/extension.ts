@@ -7,7 +7,14 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { FlowCommandArgs } from '../../server/src/protocol.js';
-import { datastoreArgs, defaultFolder, ExtensionPaths, localRoot, nodeBinary, settings } from './config.js';
+import {
+  datastoreArgs,
+  defaultFolder,
+  ExtensionPaths,
+  explorerRoot,
+  nodeBinary,
+  settings,
+} from './config.js';
 import { Debouncer } from './debounce.js';
 import { FlowLanguageClient } from './lsp.js';
 import { ArtifactPanels } from './panels/artifact.js';
@@ -99,8 +106,12 @@ export function activate(context: vscode.ExtensionContext): TsflowApi {
   const lsp = new FlowLanguageClient(paths.server, output);
   const datastoreRoot = (): string | undefined => {
     const folder = defaultFolder();
-    if (!folder || settings(vscode.Uri.file(folder)).datastoreType !== 'local') return undefined;
-    return localRoot(folder);
+    return folder ? explorerRoot(folder) : undefined;
+  };
+  /** Only a local datastore is watched; an S3 one refreshes from runs launched here and on demand. */
+  const watchedRoot = (): string | undefined => {
+    const r = datastoreRoot();
+    return r && !r.startsWith('s3://') ? r : undefined;
   };
   const data = new RunsDataService({ root: datastoreRoot });
   const tree = new RunsTreeProvider(data);
@@ -120,7 +131,7 @@ export function activate(context: vscode.ExtensionContext): TsflowApi {
     runner.datastoreChanged();
     steps.invalidate();
   });
-  watcher.watch(datastoreRoot());
+  watcher.watch(watchedRoot());
 
   const flowFile = async (node: Node): Promise<string | undefined> => {
     if (node.kind === 'run') return node.file;
@@ -206,7 +217,7 @@ export function activate(context: vscode.ExtensionContext): TsflowApi {
     if (typeof flow === 'string') tree.showMore(flow);
   });
   reg('tsflow.refreshRuns', () => {
-    watcher.watch(datastoreRoot());
+    watcher.watch(watchedRoot());
     tree.refresh();
     steps.invalidate();
   });
@@ -312,7 +323,7 @@ export function activate(context: vscode.ExtensionContext): TsflowApi {
     vscode.workspace.registerTextDocumentContentProvider(LogDocuments.scheme, logs),
     vscode.languages.registerCodeLensProvider({ language: 'typescript', scheme: 'file' }, steps),
     runner.onRunStarted((r) => {
-      watcher.watch(datastoreRoot());
+      watcher.watch(watchedRoot());
       dag.runStarted(r.flow, r.runId);
       void tree.refreshPaths([`${r.flow}/${r.runId}`]);
     }),
@@ -322,7 +333,7 @@ export function activate(context: vscode.ExtensionContext): TsflowApi {
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('tsflow')) {
-        watcher.watch(datastoreRoot());
+        watcher.watch(watchedRoot());
         tree.refresh();
         steps.invalidate();
       }
