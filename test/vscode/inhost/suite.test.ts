@@ -162,6 +162,25 @@ describe('tsflow extension (in host)', () => {
     extra.runId = runId;
   });
 
+  it('resumes from a step of a past run, and filters the tree by tag', async () => {
+    const file = petsFile();
+    const args = { uri: vscode.Uri.file(file).toString(), file, flow: 'PetsFlow' };
+    const launched = await api.runner.resumeFlow(args, String(extra.runId), 'join');
+    assert.ok(launched);
+    const resumedId = await launched.runId;
+    assert.equal(await launched.exit, 0, launched.output());
+    const resumed = await api.data.run('PetsFlow', resumedId!);
+    assert.equal(resumed.status, 'succeeded');
+    assert.equal(resumed.originRunId, extra.runId);
+    const tasks = await api.data.tasks('PetsFlow', resumedId!, 'a');
+    assert.ok(tasks[0]!.originPathspec, 'a was cloned from the origin run');
+    const flow = (await api.tree.getChildren()).find((n) => n.kind === 'flow')!;
+    api.data.tagFilters.set('PetsFlow', 'no-such-tag');
+    assert.deepEqual(await api.tree.getChildren(flow), []);
+    api.data.tagFilters.delete('PetsFlow');
+    assert.ok((await api.tree.getChildren(flow)).length >= 2);
+  });
+
   it('opens run logs as a highlighted document', async () => {
     await vscode.commands.executeCommand('tsflow.showLogs', `PetsFlow/${extra.runId}/join`);
     const doc = await until('the log document', () =>
