@@ -4,6 +4,7 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { LogStream } from '../datastore/types.js';
+import { deferExtraCaEnv } from '../runtime/extra-ca.js';
 import type { TaskSpec } from '../runtime/task-spec.js';
 import type { LineHandler, TaskExit, TaskHandle } from './types.js';
 
@@ -108,7 +109,7 @@ export class LocalCompute {
   private spawnOne(extraEnv: Record<string, string> = {}): TaskProcess {
     const child = spawn(process.execPath, [...this.nodeArgs, this.opts.workerScript, this.opts.bundle], {
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, ...this.opts.env, ...extraEnv },
+      env: deferExtraCaEnv({ ...process.env, ...this.opts.env, ...extraEnv }),
     });
     const proc = new TaskProcess(child);
     // A warm process that dies before it gets a task (e.g. the machine is out of memory) is dropped.

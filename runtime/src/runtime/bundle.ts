@@ -13,6 +13,9 @@ import { createRequire } from 'node:module';
 import type { Plugin } from 'esbuild';
 import { UserError } from '../errors.js';
 import { cacheDir, writeAtomic } from './cache-dir.js';
+import { TLS_MODULES } from './extra-ca.js';
+
+const TLS_NS = 'tsflow-tls';
 
 // esbuild is CommonJS: require() skips the CommonJS export scan an ESM import of it costs at
 // every `tsflow run`.
@@ -42,6 +45,18 @@ function runtimePlugin(dist: string): Plugin {
           };
         return { path: pathToFileURL(path.join(dist, file)).href, external: true };
       });
+      // A dynamic import of a TLS module becomes a static one (esbuild hoists an external
+      // import to the top of the bundle), so it loads with the flow and a task process sees it
+      // right after the import (extra-ca.ts): certificates from NODE_EXTRA_CA_CERTS then apply.
+      b.onResolve({ filter: TLS_MODULES }, (args) =>
+        args.kind === 'dynamic-import'
+          ? { path: args.path.replace(/^node:/, ''), namespace: TLS_NS }
+          : undefined,
+      );
+      b.onLoad({ filter: /.*/, namespace: TLS_NS }, (args) => ({
+        loader: 'js',
+        contents: `export * from 'node:${args.path}';\nexport { default } from 'node:${args.path}';\n`,
+      }));
       // Other packages: resolve where the flow's project has them, import them from there.
       b.onResolve({ filter: /^[^./]/ }, async (args) => {
         if (args.pluginData === 'tsflow-resolving' || args.path.startsWith('node:')) return undefined;

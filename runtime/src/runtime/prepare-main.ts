@@ -9,6 +9,7 @@ import { collectParameters } from '../flow/parameter.js';
 import { stepMethods } from '../flow/spec.js';
 import { stepDecorators } from '../flow/step.js';
 import type { DecoratorSpec } from '../flow/types.js';
+import { restoreExtraCa } from './extra-ca.js';
 import { analyzeCached } from './lint-cache.js';
 import { type PrepareReply, loadFlowClass, pickFlow } from './prepare.js';
 
@@ -17,7 +18,9 @@ async function prepare(file: string, bundle: string, flow: string | undefined): 
   if (analysis.problems.some((p) => p.severity === 'error')) return { ok: false, analysis };
   try {
     const graph = pickFlow(analysis, flow);
+    const extraCa = restoreExtraCa();
     const cls = await loadFlowClass({ path: bundle, sha: '' }, graph.name);
+    extraCa.afterImport();
     let parameters: ReturnType<typeof collectParameters>;
     try {
       parameters = collectParameters(new cls());

@@ -13,6 +13,7 @@ import { type ParameterDef, parseParameterValue } from '../flow/parameter.js';
 import type { FileAnalysis, FlowGraph } from '../graph/types.js';
 import type { DecoratorSpec } from '../flow/types.js';
 import { type FlowBundle, bundleFlow, runtimeDist } from './bundle.js';
+import { deferExtraCaEnv } from './extra-ca.js';
 import { spawn } from 'node:child_process';
 
 export class LintFailedError extends UserError {
@@ -103,6 +104,7 @@ function runPrepareProcess(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script, file, bundle.path, ...(flow ? [flow] : [])], {
       stdio: ['ignore', 'pipe', 'inherit'],
+      env: deferExtraCaEnv(process.env),
     });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => {

@@ -12,6 +12,7 @@ import { NotFoundError, UserError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { runtimeDist } from './bundle.js';
 import { currentUser, processStartTicks, writeParameters } from './launch.js';
+import { deferExtraCaEnv } from './extra-ca.js';
 import { prepareFlow } from './prepare.js';
 import type { ParentRef, TaskSpec } from './task-spec.js';
 import { spawn } from 'node:child_process';
@@ -133,6 +134,7 @@ export async function spin(opts: SpinOptions): Promise<SpinResult> {
     [...inspect, path.join(runtimeDist(), 'worker.js'), prepared.bundle.path],
     {
       stdio: ['pipe', 'pipe', 'pipe'],
+      env: deferExtraCaEnv(process.env),
     },
   );
   const proc = new TaskProcess(child);

@@ -11,6 +11,7 @@ import { openFlowStore } from '../datastore/index.js';
 import { preloadS3Sdk } from '../datastore/s3-backend.js';
 import { flowRegistry, whileLoadingFlows } from '../flow/main.js';
 import { runTask } from './run-task.js';
+import { restoreExtraCa } from './extra-ca.js';
 import { mapStack } from './source-map.js';
 import type { TaskSpec } from './task-spec.js';
 
@@ -74,6 +75,7 @@ function exitWithParent(): void {
 
 async function main(): Promise<number> {
   exitWithParent();
+  const extraCa = restoreExtraCa();
   let mod: Record<string, unknown> | undefined;
   let loadError: unknown;
   try {
@@ -83,6 +85,7 @@ async function main(): Promise<number> {
   } catch (err) {
     loadError = err;
   }
+  extraCa.afterImport();
   // On an S3 datastore the AWS SDK loads while this process waits for its task.
   if (process.env.TSFLOW_PRELOAD_S3 === '1') preloadS3Sdk();
   const raw = process.env.TSFLOW_TASK_SPEC ?? readSpecLine();
