@@ -35,8 +35,8 @@ function columnType(v: unknown): ColumnType | undefined {
   return t === 'number' || t === 'string' || t === 'boolean' ? t : undefined;
 }
 
-/** The columns of `value` if it is a large array of same-shape plain records of primitives; else undefined. */
-function shapeOf(value: unknown): { keys: string[]; types: ColumnType[] } | undefined {
+/** The shape of `value[0]` if `value` is a large array whose first element is a plain record of primitives. */
+function firstShape(value: unknown): Shape | undefined {
   if (!Array.isArray(value) || value.length < MIN_RECORDS) return undefined;
   const first: unknown = value[0];
   if (typeof first !== 'object' || first === null || Object.getPrototypeOf(first) !== Object.prototype)
@@ -51,31 +51,70 @@ function shapeOf(value: unknown): { keys: string[]; types: ColumnType[] } | unde
     if (!t) return undefined;
     types.push(t);
   }
-  for (let i = 0; i < value.length; i++) {
-    if (!(i in value)) return undefined; // a hole
-    const r: unknown = value[i];
-    if (typeof r !== 'object' || r === null || Object.getPrototypeOf(r) !== Object.prototype)
-      return undefined;
-    const own = Object.keys(r);
-    if (own.length !== keys.length) return undefined;
-    for (let j = 0; j < keys.length; j++) {
-      if (own[j] !== keys[j]) return undefined;
-      if (typeof (r as Record<string, unknown>)[keys[j]!] !== types[j]) return undefined;
-    }
-    // Accessors, non-enumerable or symbol keys would not survive: only plain data records qualify.
-    if (i < 64 && Object.getOwnPropertySymbols(r).length > 0) return undefined;
-  }
   return { keys, types };
+}
+
+interface Shape {
+  keys: string[];
+  types: ColumnType[];
+}
+
+/** Per column: numbers, booleans as 0/1, or strings with their lengths. */
+type Column = Float64Array | Uint8Array | { strings: string[]; lengths: Uint32Array };
+
+/**
+ * A function, generated for one shape, that checks every record has exactly that shape and fills
+ * the columns in the same pass. Generated so that every property read names its key literally: a
+ * read through a variable key is a generic lookup, several times slower over a million records.
+ * Keys enter the code only as JSON string literals.
+ */
+function columnFiller(shape: Shape): (rows: unknown[], cols: Column[]) => boolean {
+  const body = shape.keys.map((k, j) => {
+    const read = `const v${j} = r[${JSON.stringify(k)}]; if (typeof v${j} !== '${shape.types[j]}') return false;`;
+    const type = shape.types[j];
+    if (type === 'number') return `${read} c${j}[i] = v${j};`;
+    if (type === 'boolean') return `${read} c${j}[i] = v${j} ? 1 : 0;`;
+    return `${read} c${j}.strings[i] = v${j}; c${j}.lengths[i] = v${j}.length;`;
+  });
+  const code = `
+    const [${shape.keys.map((_, j) => `c${j}`).join(', ')}] = cols;
+    const keys = ${JSON.stringify(shape.keys)};
+    const plain = Object.prototype;
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      if (typeof r !== 'object' || r === null || Object.getPrototypeOf(r) !== plain) return false;
+      // The same keys in the same order (for-in walks a record's cached key list, no allocation).
+      let j = 0;
+      for (const k in r) {
+        if (k !== keys[j]) return false;
+        j++;
+      }
+      if (j !== ${shape.keys.length}) return false;
+      ${body.join('\n      ')}
+    }
+    return true;`;
+  return new Function('rows', 'cols', code) as (rows: unknown[], cols: Column[]) => boolean;
 }
 
 const align = (n: number, to: number) => Math.ceil(n / to) * to;
 
 /** The columnar bytes of `value`, or undefined when it is not a large array of same-shape records. */
 export function encodeRecords(value: unknown): Buffer | undefined {
-  const shape = shapeOf(value);
+  const shape = firstShape(value);
   if (!shape) return undefined;
   const rows = value as Record<string, unknown>[];
   const n = rows.length;
+  const cols: Column[] = shape.types.map((t) =>
+    t === 'number'
+      ? new Float64Array(n)
+      : t === 'boolean'
+        ? new Uint8Array(n)
+        : { strings: new Array<string>(n), lengths: new Uint32Array(n) },
+  );
+  if (!columnFiller(shape)(rows, cols)) return undefined;
+  // Accessors, non-enumerable or symbol keys would not survive (every record is an object now): only plain data records qualify.
+  for (let i = 0; i < Math.min(n, 64); i++)
+    if (Object.getOwnPropertySymbols(rows[i]!).length > 0) return undefined;
   const parts: { offset: number; bytes: Uint8Array }[] = [];
   const columns: ColumnHeader[] = [];
   let size = 0;
@@ -88,52 +127,67 @@ export function encodeRecords(value: unknown): Buffer | undefined {
   };
   shape.keys.forEach((key, j) => {
     const type = shape.types[j]!;
-    if (type === 'number') {
-      const col = new Float64Array(n);
-      for (let i = 0; i < n; i++) col[i] = rows[i]![key] as number;
+    const col = cols[j]!;
+    if (col instanceof Float64Array) {
       columns.push({ key, type, offset: place(new Uint8Array(col.buffer), 8) });
-    } else if (type === 'boolean') {
-      const col = new Uint8Array(n);
-      for (let i = 0; i < n; i++) col[i] = rows[i]![key] ? 1 : 0;
+    } else if (col instanceof Uint8Array) {
       columns.push({ key, type, offset: place(col, 1) });
     } else {
-      const lengths = new Uint32Array(n);
-      const strings = new Array<string>(n);
-      for (let i = 0; i < n; i++) {
-        const s = rows[i]![key] as string;
-        strings[i] = s;
-        lengths[i] = s.length;
-      }
-      const all = strings.join('');
+      const all = col.strings.join('');
       // Latin-1 keeps one byte per character where it can; UTF-16 keeps every code unit (lone
       // surrogates included), which UTF-8 would not.
       const text = /[\u0100-\uffff]/.test(all) ? 'utf16le' : 'latin1';
       const chars = Buffer.from(all, text);
-      const offset = place(new Uint8Array(lengths.buffer), 4);
+      const offset = place(new Uint8Array(col.lengths.buffer), 4);
       const textOffset = place(chars, 2);
       columns.push({ key, type, offset, textOffset, textBytes: chars.byteLength, text });
     }
   });
   const header = Buffer.from(JSON.stringify({ n, columns } satisfies Header), 'utf8');
   const start = align(4 + header.byteLength, 8);
-  const out = Buffer.alloc(start + size);
+  const out = Buffer.allocUnsafe(start + size);
+  out.fill(0, 0, start);
   out.writeUInt32LE(header.byteLength, 0);
   header.copy(out, 4);
-  for (const p of parts) out.set(p.bytes, start + p.offset);
+  let at = 0;
+  for (const p of parts) {
+    // Alignment gaps are zeroed: the bytes (and so the blob's hash) depend on the value alone.
+    out.fill(0, start + at, start + p.offset);
+    out.set(p.bytes, start + p.offset);
+    at = p.offset + p.bytes.byteLength;
+  }
   return out;
 }
 
 /**
- * A function that builds one record as an object literal of the given keys: objects built from a
- * literal share one shape from the start, about twice as fast as adding keys one by one. The keys
- * enter the generated code only as JSON string literals.
+ * A function, generated for one set of columns, that builds every record as an object literal of
+ * those keys: objects built from one literal share one shape from the start (about twice as fast
+ * as adding keys one by one), and one loop in one function keeps every read monomorphic. Strings
+ * are cut from their column's text as they are needed. Keys enter the code only as JSON literals.
  */
-function recordFactory(keys: string[]): (cols: ArrayLike<unknown>[], i: number) => Record<string, unknown> {
-  const fields = keys.map((k, j) => `${JSON.stringify(k)}: c[${j}][i]`).join(', ');
-  return new Function('c', 'i', `return { ${fields} };`) as (
-    cols: ArrayLike<unknown>[],
-    i: number,
-  ) => Record<string, unknown>;
+function recordBuilder(columns: ColumnHeader[]): (n: number, cols: unknown[]) => Record<string, unknown>[] {
+  const setup: string[] = [];
+  const fields: string[] = [];
+  const after: string[] = [];
+  columns.forEach((c, j) => {
+    setup.push(`const c${j} = cols[${j}];`);
+    if (c.type === 'number') fields.push(`${JSON.stringify(c.key)}: c${j}[i]`);
+    else if (c.type === 'boolean') fields.push(`${JSON.stringify(c.key)}: c${j}[i] === 1`);
+    else {
+      setup.push(`const t${j} = cols[${j}].text, l${j} = cols[${j}].lengths; let a${j} = 0;`);
+      fields.push(`${JSON.stringify(c.key)}: t${j}.slice(a${j}, (a${j} += l${j}[i]))`);
+      after.push(
+        `if (a${j} !== t${j}.length) throw new Error('column ' + ${JSON.stringify(JSON.stringify(c.key))} + ': ' + a${j} + ' characters described, ' + t${j}.length + ' stored');`,
+      );
+    }
+  });
+  const code = `
+    ${setup.join('\n    ')}
+    const out = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = { ${fields.join(', ')} };
+    ${after.join('\n    ')}
+    return out;`;
+  return new Function('n', 'cols', code) as (n: number, cols: unknown[]) => Record<string, unknown>[];
 }
 
 /** Inverse of `encodeRecords`. Throws on bytes that do not describe records. */
@@ -142,30 +196,16 @@ export function decodeRecords(bytes: Buffer): Record<string, unknown>[] {
   const header = JSON.parse(bytes.toString('utf8', 4, 4 + headerLength)) as Header;
   const start = align(4 + headerLength, 8);
   const { n } = header;
-  // Copy into a fresh, aligned buffer so typed-array views are always possible.
-  const body = Buffer.alloc(bytes.byteLength - start);
-  bytes.copy(body, 0, start);
-  const columns = header.columns.map((c) => {
+  // Typed-array views need aligned offsets: copy only when the bytes do not sit aligned already.
+  let body = bytes.subarray(start);
+  if (body.byteOffset % 8 !== 0) body = Buffer.from(body);
+  const cols = header.columns.map((c) => {
     if (c.type === 'number') return new Float64Array(body.buffer, body.byteOffset + c.offset, n);
     if (c.type === 'boolean') return new Uint8Array(body.buffer, body.byteOffset + c.offset, n);
-    const lengths = new Uint32Array(body.buffer, body.byteOffset + c.offset, n);
-    const all = body.toString(c.text!, c.textOffset!, c.textOffset! + c.textBytes!);
-    const values = new Array<string>(n);
-    let at = 0;
-    for (let i = 0; i < n; i++) {
-      const len = lengths[i]!;
-      values[i] = all.slice(at, at + len);
-      at += len;
-    }
-    if (at !== all.length)
-      throw new Error(`column '${c.key}': ${at} characters described, ${all.length} stored`);
-    return values;
+    return {
+      lengths: new Uint32Array(body.buffer, body.byteOffset + c.offset, n),
+      text: body.toString(c.text!, c.textOffset!, c.textOffset! + c.textBytes!),
+    };
   });
-  const make = recordFactory(header.columns.map((c) => c.key));
-  const cols = header.columns.map((c, j) =>
-    c.type === 'boolean' ? Array.from(columns[j] as Uint8Array, (b) => b === 1) : columns[j]!,
-  ) as ArrayLike<unknown>[];
-  const out = new Array<Record<string, unknown>>(n);
-  for (let i = 0; i < n; i++) out[i] = make(cols, i);
-  return out;
+  return recordBuilder(header.columns)(n, cols);
 }
