@@ -2,8 +2,12 @@
 //   activation             out/extension.js loaded and activate() run, against a stand-in `vscode`
 //                          module (the real host's figure is in test-output/vscode/inhost-results.json
 //                          after `npm test -- vscode`)                                target ≤ 150 ms
-//   DAG first render       the panel's bundle in Chromium (real layout): script start to the first
-//                          drawn graph, and message to drawn, for 10- and 100-step flows  target ≤ 500 ms
+//   DAG first render       the panel's page in Chromium (real layout): from the page's first script
+//                          (before dag.js loads) to the drawn graph, the graph answered at once;
+//                          and from the graph message to drawn with Mermaid loaded; 10 and 100
+//                          steps. The figure in VS Code (panel open to drawn, with the webview's
+//                          creation and the language server's answer) comes from the last
+//                          vscode tier run                                             target ≤ 500 ms
 //   tree expansion         a flow with 1,000 runs expanded: runs read through the data service and
 //                          mapped to tree items                                          target ≤ 300 ms
 // Prints figures only; asserts nothing. Needs `npm run build` (scripts/bench.mjs builds first).
@@ -120,53 +124,114 @@ async function dagRender(): Promise<void> {
     args: ['--no-sandbox', '--disable-gpu'],
   });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsflow-bench-dag-'));
+  const kb = (f: string) => `${Math.round(fs.statSync(path.join(out, 'webviews', f)).size / 1024)} KB`;
+  console.log(`DAG panel bundles: dag.js ${kb('dag.js')}, dag-mermaid.js ${kb('dag-mermaid.js')}`);
   try {
-    fs.copyFileSync(path.join(out, 'webviews', 'dag.js'), path.join(dir, 'dag.js'));
-    fs.copyFileSync(path.join(out, 'webviews', 'dag.css'), path.join(dir, 'dag.css'));
-    fs.writeFileSync(
-      path.join(dir, 'index.html'),
-      `<!DOCTYPE html><html><head><link rel="stylesheet" href="dag.css"></head><body class="vscode-dark"><div id="app"></div>
-<script>window.__posted=[];window.acquireVsCodeApi=()=>({postMessage:(m)=>window.__posted.push({...m,at:performance.now()}),getState:()=>undefined,setState:()=>{}});window.__t0=performance.now();</script>
-<script src="dag.js"></script></body></html>`,
-    );
+    for (const f of ['dag.js', 'dag-mermaid.js', 'dag.css'])
+      fs.copyFileSync(path.join(out, 'webviews', f), path.join(dir, f));
+    // The page as VS Code serves it, with a stand-in `acquireVsCodeApi`. `__t0` is taken by the
+    // page's first script, before dag.js is fetched. With `answer`, the stand-in answers the page's
+    // `ready` with it at once (an extension host with no latency: the real one's is in the VS Code
+    // figure below); without, the bench posts the graph itself once Mermaid has loaded.
+    const page = (
+      answer: unknown,
+    ) => `<!DOCTYPE html><html><head><script>window.__t0=performance.now();</script>
+<link rel="stylesheet" href="dag.css"></head><body class="vscode-dark"><div id="app"></div>
+<script>const answer=${JSON.stringify(answer ?? null).replace(/</g, '\\u003c')};window.__posted=[];
+window.acquireVsCodeApi=()=>({postMessage:(m)=>{window.__posted.push({...m,at:performance.now()});if(m.type==='ready'&&answer)window.postMessage(answer,'*');},getState:()=>undefined,setState:()=>{}});</script>
+<script src="dag.js"></script></body></html>`;
+    type Posted = { type: string; at: number; nodes?: number; cached?: boolean; keep?: unknown };
+    type W = {
+      __posted: Posted[];
+      __t0: number;
+      tsflowMermaid?: unknown;
+      postMessage(m: unknown, o: string): void;
+    };
     for (const n of [10, 100]) {
       const graph = analyzeSource('/flows/f.ts', linearFlow(`Flow${n}`, n)).flows[0]!;
-      const firsts: number[] = [];
-      const renders: number[] = [];
-      for (let i = 0; i < 5; i++) {
-        const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
-        await page.goto(pathToFileURL(path.join(dir, 'index.html')).href);
-        await page.waitForFunction(() =>
-          (globalThis as unknown as { __posted: { type: string }[] }).__posted.some(
-            (m) => m.type === 'ready',
-          ),
+      const message = { type: 'graph', graph, stale: false, problems: [] };
+      // A fresh page each time (a new URL: no code cache), drawn from the page's start.
+      const drawn = async (answer: unknown, tag: string) => {
+        fs.writeFileSync(path.join(dir, `${tag}.html`), page(answer));
+        const p = await browser.newPage({ viewport: { width: 1000, height: 800 } });
+        await p.goto(pathToFileURL(path.join(dir, `${tag}.html`)).href);
+        await p.waitForFunction(
+          () => (globalThis as unknown as W).__posted.some((m) => m.type === 'rendered'),
+          undefined,
+          { polling: 20 },
         );
-        const r = await page.evaluate(async (g) => {
-          const w = globalThis as unknown as {
-            __posted: { type: string; at: number; nodes?: number }[];
-            __t0: number;
-            postMessage(m: unknown, origin: string): void;
-          };
+        const c = await p.evaluate(() => {
+          const w = globalThis as unknown as W;
+          const done = w.__posted.find((m) => m.type === 'rendered')!;
+          const ready = w.__posted.find((m) => m.type === 'ready')!.at - w.__t0;
+          return { first: done.at - w.__t0, ready, nodes: done.nodes, cached: done.cached, keep: done.keep };
+        });
+        await p.close();
+        if (c.nodes !== n) throw new Error(`rendered ${c.nodes} nodes, expected ${n}`);
+        return c;
+      };
+      const cold: number[] = [];
+      const toReady: number[] = [];
+      const renders: number[] = [];
+      const reopened: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const c = await drawn(message, `cold-${n}-${i}`);
+        cold.push(c.first);
+        toReady.push(c.ready);
+        // Reopened: the page gets the drawing the extension kept from the first render.
+        const again = await drawn({ ...message, cached: [c.keep] }, `reopen-${n}-${i}`);
+        if (!again.cached) throw new Error('the kept drawing was not used');
+        reopened.push(again.first);
+        // Render only: Mermaid loaded and idle, then the graph message.
+        fs.writeFileSync(path.join(dir, `loaded-${n}-${i}.html`), page(undefined));
+        const p2 = await browser.newPage({ viewport: { width: 1000, height: 800 } });
+        await p2.goto(pathToFileURL(path.join(dir, `loaded-${n}-${i}.html`)).href);
+        await p2.waitForFunction(() => (globalThis as unknown as W).tsflowMermaid !== undefined, undefined, {
+          polling: 20,
+        });
+        await p2.waitForTimeout(100);
+        const r = await p2.evaluate(async (m) => {
+          const w = globalThis as unknown as W;
           const sent = performance.now();
-          w.postMessage({ type: 'graph', graph: g, stale: false, problems: [] }, '*');
+          w.postMessage(m, '*');
           for (;;) {
-            const done = w.__posted.find((m) => m.type === 'rendered');
-            if (done) return { first: done.at - w.__t0, render: done.at - sent, nodes: done.nodes };
+            const done = w.__posted.find((x) => x.type === 'rendered');
+            if (done) return { ms: done.at - sent, nodes: done.nodes };
             await new Promise((res) => setTimeout(res, 5));
           }
-        }, graph);
+        }, message);
+        await p2.close();
         if (r.nodes !== n) throw new Error(`rendered ${r.nodes} nodes, expected ${n}`);
-        firsts.push(r.first);
-        renders.push(r.render);
-        await page.close();
+        renders.push(r.ms);
       }
       console.log(
-        `DAG first render, ${n} steps: ${fmt(median(firsts))} from script start (${fmt(median(renders))} from the graph message; median of 5)   target ≤ 500 ms`,
+        `DAG first render, ${n} steps: ${fmt(median(cold))} from page start to drawn graph (the page asks for the graph at ${fmt(median(toReady))}); ${fmt(median(renders))} from the graph message with Mermaid loaded; median of 5   target ≤ 500 ms`,
+      );
+      console.log(
+        `DAG reopened, ${n} steps (the SVG kept from the first render): ${fmt(median(reopened))} from page start to drawn graph; median of 5`,
       );
     }
   } finally {
     await browser.close();
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const inhost = path.join(root, 'test-output', 'vscode', 'inhost-results.json');
+  if (fs.existsSync(inhost)) {
+    const r = JSON.parse(fs.readFileSync(inhost, 'utf8'));
+    const d = r.extra?.dagRender as
+      | Record<string, { nodes: number; panelMs: number; pageMs?: number; cached?: boolean }>
+      | undefined;
+    if (d)
+      console.log(
+        `DAG panel in VS Code ${r.vscodeVersion} (last vscode tier run; dag.show() to the render's report reaching the extension, and the webview page's start to drawn): ${Object.values(
+          d,
+        )
+          .map(
+            (x) =>
+              `${x.nodes} steps${x.cached ? ' reopened (kept SVG)' : ''} ${fmt(x.panelMs)}${x.pageMs !== undefined ? ` (page ${fmt(x.pageMs)})` : ''}`,
+          )
+          .join(', ')}`,
+      );
   }
 }
 

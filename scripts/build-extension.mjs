@@ -4,7 +4,8 @@
 //   out/runtime/          the runtime the extension runs flows with: bin/tsflow.js + dist/, with
 //                         every pure-JS dependency bundled; only native packages (esbuild, snappy)
 //                         stay outside, shipped in the .vsix's node_modules/
-//   out/webviews/         browser bundles (IIFE): dag.js (Mermaid inside), artifact.js (vscode-elements)
+//   out/webviews/         browser bundles (IIFE): dag.js (the DAG page) loading dag-mermaid.js (Mermaid),
+//                         artifact.js (vscode-elements)
 // Called by scripts/build.mjs after the runtime build; `node scripts/build-extension.mjs` alone also works.
 
 import { build } from 'esbuild';
@@ -56,6 +57,13 @@ const flowchartOnlyMermaid = {
       if (/\/flowDiagram-/.test(args.path)) return undefined;
       return { path: args.path, namespace: 'tsflow-unused-diagram' };
     });
+    // Layouts other than dagre (the panel asks for `layout: 'dagre'`): cose-bilkent brings
+    // Cytoscape (~500 KB minified), swimlanes ~300 KB; and the size-capture debugging hook.
+    b.onResolve({ filter: /^\.\/(?:cose-bilkent|swimlanes|sizeCapture)-[A-Z0-9]+\.mjs$/ }, (args) => {
+      if (args.kind !== 'dynamic-import' || !/[\\/]chunks[\\/]mermaid\.core[\\/]/.test(args.importer))
+        return undefined;
+      return { path: args.path, namespace: 'tsflow-unused-diagram' };
+    });
     b.onResolve({ filter: /^katex$/ }, (args) =>
       args.kind === 'dynamic-import' ? { path: 'katex', namespace: 'tsflow-unused-diagram' } : undefined,
     );
@@ -88,6 +96,28 @@ const flowchartOnlyMermaid = {
     b.onEnd(() => {
       if (!patched)
         console.warn('build-extension: mermaid getConfig() not found; DAG renders take the slow path');
+    });
+    // js-yaml (~40 KB minified, and its schemas are compiled at load) parses front matter and
+    // `@{ … }` node metadata, neither of which the panel's generated source has: its chunk (the
+    // one that holds js-yaml alone and exports `load` and `JSON_SCHEMA`) becomes a stub.
+    let yamlStubbed = false;
+    b.onLoad({ filter: /mermaid\.core[\\/]chunk-[A-Z0-9]+\.mjs$/ }, async (args) => {
+      const src = await fs.promises.readFile(args.path, 'utf8');
+      const sources = [...src.matchAll(/^\/\/ (\S+)$/gm)].map((m) => m[1]);
+      if (sources.length === 0 || !sources.every((s) => /[\\/]js-yaml[\\/]/.test(s))) return undefined;
+      if (!/export \{\s*JSON_SCHEMA,\s*load\s*\};?\s*$/.test(src)) return undefined;
+      yamlStubbed = true;
+      return {
+        contents: [
+          'export const JSON_SCHEMA = {};',
+          "export const load = () => { throw new Error('YAML (front matter, node metadata) is not bundled: the DAG panel never generates it'); };",
+        ].join('\n'),
+        loader: 'js',
+      };
+    });
+    b.onEnd(() => {
+      if (!yamlStubbed)
+        console.warn('build-extension: mermaid js-yaml chunk not found; the DAG bundle keeps js-yaml');
     });
     b.onLoad({ filter: /.*/, namespace: 'tsflow-unused-diagram' }, (args) => ({
       contents: [
@@ -195,7 +225,9 @@ export async function buildExtension({ log = console.log } = {}) {
       logLevel: 'warning',
       legalComments: 'none',
       entryPoints: {
+        // The page (small: drawn and asking for the graph at once) and Mermaid, which it loads.
         dag: path.join(root, 'webviews/src/dag/main.ts'),
+        'dag-mermaid': path.join(root, 'webviews/src/dag/load-mermaid.ts'),
         artifact: path.join(root, 'webviews/src/artifact/main.ts'),
       },
       outdir: path.join(out, 'webviews'),

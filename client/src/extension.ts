@@ -121,7 +121,7 @@ export function activate(context: vscode.ExtensionContext): TsflowApi {
   });
   tree.view = treeView;
   const runner = new FlowRunner(paths, data, lsp);
-  const dag = new DagPanels(lsp, data, paths.webviews);
+  const dag = new DagPanels(lsp, data, paths.webviews, context.workspaceState);
   const artifacts = new ArtifactPanels(data, paths.webviews);
   const steps = new StepStatusLenses(lsp, data);
   const logs = new LogDocuments(data);

@@ -61,7 +61,47 @@ describe('DAG panel (jsdom)', () => {
     assert.match(sources[0]!, /^flowchart TD/);
     assert.equal(dom.window.document.querySelector('.title')!.textContent, 'PetsFlow: 5 steps');
     const rendered = posted.find((m) => m.type === 'rendered');
-    assert.deepEqual(rendered && { ...rendered, ms: 0 }, { type: 'rendered', nodes: 5, ms: 0 });
+    assert.ok(rendered?.type === 'rendered');
+    assert.equal(rendered.nodes, 5);
+    assert.equal(rendered.cached, undefined);
+    // The first render with no run is offered to the extension to keep: its exact source and SVG.
+    assert.equal(rendered.keep?.source, sources[0]);
+    assert.match(rendered.keep!.svg, /^<svg/);
+  });
+
+  it('shows a kept drawing of the same source at once, and renders when none matches', async () => {
+    await view.handle({ type: 'graph', graph, stale: false, problems: [] });
+    const keep = posted.find((m) => m.type === 'rendered' && m.keep)!;
+    assert.ok(keep.type === 'rendered' && keep.keep);
+    posted = [];
+    const other = {
+      source: 'flowchart LR\n',
+      theme: '',
+      svg: '<svg xmlns="http://www.w3.org/2000/svg"></svg>',
+    };
+    const fresh = new DagView({
+      doc: dom.window.document,
+      root: dom.window.document.getElementById('app')!,
+      post: (m) => posted.push(m),
+      render: fakeRender,
+    });
+    await fresh.handle({ type: 'graph', graph, stale: false, problems: [], cached: [other, keep.keep] });
+    assert.equal(sources.length, 1, 'no second render');
+    const shown = posted.find((m) => m.type === 'rendered');
+    assert.ok(shown?.type === 'rendered' && shown.cached === true && shown.nodes === 5 && !shown.keep);
+    // Only the first graph message uses them: an edit renders.
+    await fresh.handle({ type: 'graph', graph, stale: false, problems: [] });
+    assert.equal(sources.length, 2);
+    // A drawing in another theme is not used.
+    const dark = new DagView({
+      doc: dom.window.document,
+      root: dom.window.document.getElementById('app')!,
+      post: () => {},
+      render: fakeRender,
+      theme: () => 'dark',
+    });
+    await dark.handle({ type: 'graph', graph, stale: false, problems: [], cached: [keep.keep] });
+    assert.equal(sources.length, 3);
   });
 
   it('reveals the step of a clicked node', async () => {

@@ -27,6 +27,8 @@ export type ToDagMessage =
       stale: boolean;
       /** Lint errors of the flow, shown above the graph. */
       problems: string[];
+      /** Drawings of this graph kept from earlier panels: shown at once when one matches. */
+      cached?: CachedSvg[];
     }
   | { type: 'runStatus'; run: RunStatusSummary | null }
   | { type: 'error'; message: string };
@@ -36,7 +38,24 @@ export type FromDagMessage =
   | { type: 'openStep'; step: string }
   | { type: 'selectRun' }
   | { type: 'exportSvg'; svg: string }
-  | { type: 'rendered'; nodes: number; ms: number };
+  /**
+   * A graph was drawn: `nodes` drawn, `ms` since the graph arrived (waiting for Mermaid to load
+   * included), `at` the page's clock when drawn (ms since the webview page started loading).
+   */
+  | { type: 'rendered'; nodes: number; ms: number; at?: number; cached?: boolean; keep?: CachedSvg };
+
+/**
+ * A drawn graph the extension keeps (workspace state) so that reopening a panel shows it without
+ * waiting for Mermaid: the exact Mermaid source (no run colouring), the Mermaid theme and the SVG.
+ */
+export interface CachedSvg {
+  source: string;
+  theme: string;
+  svg: string;
+}
+
+/** Largest SVG kept for reopening (a 100-step graph is ~250 KB). */
+export const MAX_CACHED_SVG_BYTES = 2 * 1024 * 1024;
 
 // ---- Artifact viewer ----
 
@@ -87,12 +106,33 @@ export function parseFromDag(m: unknown): FromDagMessage | undefined {
         ? { type: 'exportSvg', svg: m.svg }
         : undefined;
     case 'rendered':
-      return typeof m.nodes === 'number' && typeof m.ms === 'number'
-        ? { type: 'rendered', nodes: m.nodes, ms: m.ms }
-        : undefined;
+      if (typeof m.nodes !== 'number' || typeof m.ms !== 'number') return undefined;
+      return {
+        type: 'rendered',
+        nodes: m.nodes,
+        ms: m.ms,
+        ...(typeof m.at === 'number' ? { at: m.at } : {}),
+        ...(m.cached === true ? { cached: true } : {}),
+        ...(isCachedSvg(m.keep)
+          ? { keep: { source: m.keep.source, theme: m.keep.theme, svg: m.keep.svg } }
+          : {}),
+      };
     default:
       return undefined;
   }
+}
+
+function isCachedSvg(c: unknown): c is CachedSvg {
+  return (
+    isObj(c) &&
+    typeof c.source === 'string' &&
+    c.source.length < MAX_CACHED_SVG_BYTES &&
+    typeof c.theme === 'string' &&
+    c.theme.length < 64 &&
+    typeof c.svg === 'string' &&
+    c.svg.startsWith('<svg') &&
+    c.svg.length <= MAX_CACHED_SVG_BYTES
+  );
 }
 
 export function parseFromArtifact(m: unknown): FromArtifactMessage | undefined {

@@ -7,7 +7,13 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { FlowGraph } from '../../../runtime/src/graph/types.js';
 import type { FlowCommandArgs, GraphResult } from '../../../server/src/protocol.js';
-import { parseFromDag, type RunStatusSummary, type ToDagMessage } from '../../../webviews/src/messages.js';
+import { dagToMermaid } from '../../../webviews/src/dag/mermaid.js';
+import {
+  type CachedSvg,
+  parseFromDag,
+  type RunStatusSummary,
+  type ToDagMessage,
+} from '../../../webviews/src/messages.js';
 import { Debouncer } from '../debounce.js';
 import type { FlowLanguageClient } from '../lsp.js';
 import type { RunProgress, RunsDataService } from '../runs/data.js';
@@ -15,16 +21,72 @@ import { makeNonce, webviewShell } from './html.js';
 
 export const DAG_VIEW_TYPE = 'tsflow.dag';
 
+/**
+ * A render the webview reported: node count, its duration (from the graph's arrival, Mermaid's
+ * load included when it was still loading), `at` the page's clock (ms since the webview page
+ * started), and when the extension received it (`performance.now()` of the extension host).
+ */
+export interface RenderReport {
+  nodes: number;
+  ms: number;
+  at?: number;
+  /** Drawn from a kept SVG (a reopened panel), not by Mermaid. */
+  cached: boolean;
+  receivedAt: number;
+}
+
+/**
+ * The SVGs of the last few first renders (exact Mermaid source + theme → SVG), in workspace state,
+ * so that reopening a panel on an unchanged flow shows its graph without waiting for Mermaid.
+ */
+export class SvgCache {
+  static readonly KEY = 'tsflow.dag.svgCache';
+  static readonly MAX_ENTRIES = 8;
+  static readonly MAX_BYTES = 4 * 1024 * 1024;
+  private entries: CachedSvg[];
+
+  constructor(private readonly store?: vscode.Memento) {
+    const saved = store?.get<unknown>(SvgCache.KEY);
+    this.entries = Array.isArray(saved)
+      ? saved.filter(
+          (e): e is CachedSvg =>
+            typeof e?.source === 'string' && typeof e?.theme === 'string' && typeof e?.svg === 'string',
+        )
+      : [];
+  }
+
+  find(sources: string[]): CachedSvg[] {
+    return this.entries.filter((e) => sources.includes(e.source));
+  }
+
+  keep(entry: CachedSvg): void {
+    const rest = this.entries.filter((e) => e.source !== entry.source || e.theme !== entry.theme);
+    const next = [entry];
+    let bytes = entry.source.length + entry.svg.length;
+    for (const e of rest) {
+      bytes += e.source.length + e.svg.length;
+      if (next.length >= SvgCache.MAX_ENTRIES || bytes > SvgCache.MAX_BYTES) break;
+      next.push(e);
+    }
+    this.entries = next;
+    void this.store?.update(SvgCache.KEY, next);
+  }
+}
+
 class DagPanel implements vscode.Disposable {
   private ready = false;
   private graph: FlowGraph | undefined;
+  /** The graph request made when the panel opens, while the webview loads; taken at `ready`. */
+  private firstGraph: Promise<GraphResult> | undefined;
+  /** A graph that arrived (graphChanged) before the webview was ready: sent at `ready`. */
+  private pendingGraph: GraphResult | undefined;
   /** `Flow/run` of the run colouring the nodes; undefined = follow the latest run. */
   selectedRun: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly statusRefresh: Debouncer;
   /** Resolves when the webview reported its first render (tests and the bench wait for it). */
-  lastRender: { nodes: number; ms: number } | undefined;
-  private readonly renderEmitter = new vscode.EventEmitter<{ nodes: number; ms: number }>();
+  lastRender: RenderReport | undefined;
+  private readonly renderEmitter = new vscode.EventEmitter<RenderReport>();
   readonly onRendered = this.renderEmitter.event;
 
   constructor(
@@ -48,6 +110,10 @@ class DagPanel implements vscode.Disposable {
       webview.onDidReceiveMessage((raw) => void this.onMessage(raw)),
       panel.onDidDispose(() => this.dispose()),
     );
+    // Ask the language server now, in parallel with the webview's creation and script load,
+    // rather than after the page says it is ready.
+    this.firstGraph = owner.lsp.graph(vscode.Uri.parse(args.uri));
+    this.firstGraph.catch(() => {});
   }
 
   private post(m: ToDagMessage): void {
@@ -60,7 +126,8 @@ class DagPanel implements vscode.Disposable {
     switch (m.type) {
       case 'ready':
         this.ready = true;
-        await this.loadGraph();
+        if (this.pendingGraph) this.setGraph(this.pendingGraph);
+        else await this.loadGraph();
         await this.pushRunStatus();
         return;
       case 'openStep':
@@ -76,7 +143,14 @@ class DagPanel implements vscode.Disposable {
         return;
       }
       case 'rendered':
-        this.lastRender = { nodes: m.nodes, ms: m.ms };
+        if (m.keep) this.owner.svgCache.keep(m.keep);
+        this.lastRender = {
+          nodes: m.nodes,
+          ms: m.ms,
+          at: m.at,
+          cached: m.cached === true,
+          receivedAt: performance.now(),
+        };
         this.renderEmitter.fire(this.lastRender);
         return;
     }
@@ -84,13 +158,22 @@ class DagPanel implements vscode.Disposable {
 
   async loadGraph(): Promise<void> {
     try {
-      this.setGraph(await this.owner.lsp.graph(vscode.Uri.parse(this.args.uri)));
+      const first = this.firstGraph;
+      this.firstGraph = undefined;
+      this.setGraph(await (first ?? this.owner.lsp.graph(vscode.Uri.parse(this.args.uri))));
     } catch (e) {
       this.post({ type: 'error', message: `Cannot read the graph: ${(e as Error).message}` });
     }
   }
 
   setGraph(result: GraphResult): void {
+    if (!this.ready) {
+      // Newer than the request made at creation: that one is dropped.
+      this.pendingGraph = result;
+      this.firstGraph = undefined;
+      return;
+    }
+    this.pendingGraph = undefined;
     const graph =
       result.flows.find((f) => f.name === this.args.flow) ??
       (result.flows.length === 1 ? result.flows[0] : undefined);
@@ -105,7 +188,11 @@ class DagPanel implements vscode.Disposable {
     const problems = result.problems
       .filter((p) => p.severity === 'error' && (p.flow === undefined || p.flow === graph.name))
       .map((p) => `${p.line}:${p.column} ${p.message}`);
-    this.post({ type: 'graph', graph, stale: result.stale, problems });
+    // Drawings kept from earlier panels of this very graph (either direction; the page picks).
+    const cached = this.owner.svgCache.find(
+      (['TD', 'LR'] as const).map((direction) => dagToMermaid(graph, null, { direction })),
+    );
+    this.post({ type: 'graph', graph, stale: result.stale, problems, ...(cached.length ? { cached } : {}) });
   }
 
   private async openStep(step: string): Promise<void> {
@@ -183,12 +270,16 @@ class DagPanel implements vscode.Disposable {
 export class DagPanels implements vscode.Disposable {
   private readonly panels = new Map<string, DagPanel>();
   private readonly disposables: vscode.Disposable[] = [];
+  readonly svgCache: SvgCache;
 
   constructor(
     readonly lsp: FlowLanguageClient,
     readonly data: RunsDataService,
     readonly webviewsDir: string,
+    /** Where drawn graphs are kept across panels and sessions (the workspace state). */
+    store?: vscode.Memento,
   ) {
+    this.svgCache = new SvgCache(store);
     this.disposables.push(
       lsp.onGraphChanged((g) => {
         for (const p of this.panels.values()) if (p.args.uri === g.uri) p.setGraph(g);

@@ -32,6 +32,17 @@ describe('messages from webviews', () => {
       nodes: 5,
       ms: 12.5,
     });
+    assert.deepEqual(parseFromDag({ type: 'rendered', nodes: 5, ms: 12.5, at: 300 }), {
+      type: 'rendered',
+      nodes: 5,
+      ms: 12.5,
+      at: 300,
+    });
+    assert.deepEqual(parseFromDag({ type: 'rendered', nodes: 5, ms: 12.5, at: '300' }), {
+      type: 'rendered',
+      nodes: 5,
+      ms: 12.5,
+    });
   });
 
   it('drops anything else, and strips extra fields', () => {

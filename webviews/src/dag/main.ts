@@ -1,6 +1,8 @@
-// Entry of the DAG panel bundle (an IIFE with Mermaid inside; loaded only by this panel).
+// Entry of the DAG panel's page (out/webviews/dag.js, a small IIFE): draws the toolbar and asks
+// the extension for the graph at once, and loads Mermaid (dag-mermaid.js, load-mermaid.ts) in
+// parallel; the first render waits for whichever comes last.
 
-import mermaid from 'mermaid';
+import type { Mermaid } from 'mermaid';
 import type { ToDagMessage } from '../messages.js';
 import { vscodeApi } from '../vscode-api.js';
 import { DagView } from './view.js';
@@ -15,7 +17,7 @@ function themeOf(body: HTMLElement): 'dark' | 'default' {
 }
 
 let theme = themeOf(document.body);
-const init = () =>
+const init = (mermaid: Mermaid) =>
   mermaid.initialize({
     startOnLoad: false,
     securityLevel: 'strict',
@@ -28,15 +30,32 @@ const init = () =>
     flowchart: { htmlLabels: false, useMaxWidth: false, curve: 'basis' },
     fontFamily: getComputedStyle(document.body).getPropertyValue('--vscode-font-family') || 'sans-serif',
   });
-init();
+
+/** Mermaid, once dag-mermaid.js (next to this script, same nonce) has run. */
+const mermaidLoaded = new Promise<Mermaid>((resolve, reject) => {
+  const w = window as unknown as { tsflowMermaid?: Mermaid; tsflowMermaidLoaded?: (m: Mermaid) => void };
+  if (w.tsflowMermaid) return resolve(w.tsflowMermaid);
+  w.tsflowMermaidLoaded = resolve;
+  const self = document.currentScript as HTMLScriptElement | null;
+  const script = document.createElement('script');
+  script.src = new URL('dag-mermaid.js', self?.src || document.baseURI).href;
+  script.nonce = self?.nonce ?? '';
+  script.async = true;
+  script.addEventListener('error', () => reject(new Error('the Mermaid bundle did not load')));
+  document.body.append(script);
+}).then((m) => {
+  init(m);
+  return m;
+});
 
 const view = new DagView({
   doc: document,
   root: document.getElementById('app')!,
   post: (m) => api.postMessage(m),
-  render: (id, source) => mermaid.render(id, source),
+  render: async (id, source) => (await mermaidLoaded).render(id, source),
   state: api.getState(),
   saveState: (s) => api.setState(s),
+  theme: () => theme,
 });
 
 // Queue messages so renders never overlap.
@@ -52,8 +71,12 @@ new MutationObserver(() => {
   const t = themeOf(document.body);
   if (t === theme) return;
   theme = t;
-  init();
-  chain = chain.then(() => view.renderGraph()).catch(() => {});
+  chain = chain
+    .then(async () => {
+      init(await mermaidLoaded);
+      await view.renderGraph();
+    })
+    .catch(() => {});
 }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
 api.postMessage({ type: 'ready' });

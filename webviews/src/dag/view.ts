@@ -4,7 +4,8 @@
 // from data is set with textContent or goes through Mermaid's strict mode: never innerHTML.
 
 import type { FlowGraph } from '../../../runtime/src/graph/types.js';
-import type { FromDagMessage, RunStatusSummary, ToDagMessage } from '../messages.js';
+import type { CachedSvg, FromDagMessage, RunStatusSummary, ToDagMessage } from '../messages.js';
+import { MAX_CACHED_SVG_BYTES } from '../messages.js';
 import { dagToMermaid, mermaidNodeId, STATUS_CLASSES, stepOfElementId } from './mermaid.js';
 
 export type Renderer = (id: string, source: string) => Promise<{ svg: string }>;
@@ -17,6 +18,8 @@ export interface DagViewOptions {
   /** Persisted UI state (zoom, direction) across reloads of the webview. */
   state?: { zoom?: number; direction?: 'TD' | 'LR' };
   saveState?: (s: { zoom: number; direction: 'TD' | 'LR' }) => void;
+  /** The Mermaid theme the renderer draws with (part of what makes a kept drawing reusable). */
+  theme?: () => string;
 }
 
 export class DagView {
@@ -24,6 +27,8 @@ export class DagView {
   private run: RunStatusSummary | null = null;
   private stale = false;
   private problems: string[] = [];
+  /** Drawings the extension kept for this graph, usable for the next render if one matches. */
+  private cached: CachedSvg[] = [];
   private zoom: number;
   private direction: 'TD' | 'LR';
   private renders = 0;
@@ -105,6 +110,7 @@ export class DagView {
         this.graph = m.graph;
         this.stale = m.stale;
         this.problems = m.problems;
+        this.cached = m.cached ?? [];
         await this.renderGraph();
         return;
       case 'runStatus':
@@ -136,8 +142,19 @@ export class DagView {
     );
     const started = performance.now();
     const id = `dag${++this.renders}`;
+    // A drawing kept by the extension for exactly this source and theme (no run colouring: that is
+    // applied below either way) replaces the render; the first render with no run is kept.
+    const theme = this.o.theme?.() ?? '';
+    const plain = dagToMermaid(g, null, { direction: this.direction });
+    const hit = this.cached.find((c) => c.source === plain && c.theme === theme);
+    this.cached = [];
     try {
-      const { svg } = await this.o.render(id, dagToMermaid(g, this.run, { direction: this.direction }));
+      const { svg } =
+        hit ??
+        (await this.o.render(
+          id,
+          this.run ? dagToMermaid(g, this.run, { direction: this.direction }) : plain,
+        ));
       // Mermaid's output in strict mode (labels sanitised, no scripts, no links) from text we
       // entity-escaped: parsed as SVG, never as HTML.
       const parsed = new this.o.doc.defaultView!.DOMParser().parseFromString(svg, 'image/svg+xml');
@@ -150,7 +167,17 @@ export class DagView {
       this.applyZoom();
       this.applyRunStatus();
       const nodes = this.el.canvas.querySelectorAll('g.node').length;
-      this.o.post({ type: 'rendered', nodes, ms: performance.now() - started });
+      const now = performance.now();
+      const keep =
+        !hit && !this.run && svg.length <= MAX_CACHED_SVG_BYTES ? { source: plain, theme, svg } : undefined;
+      this.o.post({
+        type: 'rendered',
+        nodes,
+        ms: now - started,
+        at: now,
+        ...(hit ? { cached: true } : {}),
+        ...(keep ? { keep } : {}),
+      });
     } catch (e) {
       this.showError(`Cannot draw the graph: ${(e as Error).message}`);
     }

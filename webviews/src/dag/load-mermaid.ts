@@ -1,0 +1,13 @@
+// Entry of out/webviews/dag-mermaid.js: Mermaid alone (flowchart code only, see
+// scripts/build-extension.mjs), loaded by the panel's page (main.ts) with the page's nonce, after
+// the page has drawn its toolbar and asked the extension for the graph: the ~0.9 MB parse and
+// evaluation overlaps that round trip instead of preceding it.
+
+import mermaid from 'mermaid';
+
+const w = window as unknown as {
+  tsflowMermaid?: typeof mermaid;
+  tsflowMermaidLoaded?: (m: typeof mermaid) => void;
+};
+w.tsflowMermaid = mermaid;
+w.tsflowMermaidLoaded?.(mermaid);
