@@ -25,6 +25,7 @@ import type { TaskHandle } from '../compute/types.js';
 import type { RunConsole } from './console.js';
 import type { StepPolicy } from './policy.js';
 import type { ParentRef, TaskSpec } from './task-spec.js';
+import { commitIfUncommitted } from './uncommitted.js';
 
 export interface SchedulerOptions {
   store: FlowStore;
@@ -402,24 +403,18 @@ export class Scheduler {
     const exit = await proc.exited;
     if (timer) clearTimeout(timer);
     await this.flush(task);
-    let view = await store.readAttempt(key, task.attempt);
-    if (!view?.done) {
-      // The process died without committing (crash, process.exit, a signal, a timeout): commit for it.
-      const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
-      const message = task.timedOut
-        ? `timed out after ${policy.timeoutMs! / 1000} s (@timeout) and was killed`
-        : (task.stoppedBecause ?? exit.reason ?? `the task process ${how} before the step finished`);
-      await store.commitAttempt(key, null, {
-        attempt: task.attempt,
-        finishedAt: Date.now(),
-        finished: false,
-        successful: false,
-        exitCode: exit.code,
-        signal: exit.signal,
-        error: { name: task.timedOut ? 'TimeoutError' : 'TaskProcessError', message },
-      });
-      view = await store.readAttempt(key, task.attempt);
-    }
+    const view = await commitIfUncommitted(
+      store,
+      key,
+      task.attempt,
+      exit,
+      task.timedOut
+        ? {
+            name: 'TimeoutError',
+            message: `timed out after ${policy.timeoutMs! / 1000} s (@timeout) and was killed`,
+          }
+        : { message: task.stoppedBecause ?? exit.reason },
+    );
     return { view, code: exit.code, signal: exit.signal };
   }
 

@@ -15,6 +15,7 @@ import { currentUser, processStartTicks, writeParameters } from './launch.js';
 import { deferExtraCaEnv } from './extra-ca.js';
 import { prepareFlow } from './prepare.js';
 import type { ParentRef, TaskSpec } from './task-spec.js';
+import { commitIfUncommitted } from './uncommitted.js';
 import { spawn } from 'node:child_process';
 
 export interface SpinOptions {
@@ -151,20 +152,7 @@ export async function spin(opts: SpinOptions): Promise<SpinResult> {
   for (const stream of ['stdout', 'stderr'] as const) {
     if (logs[stream].length > 0) await store.appendLog(key, 0, stream, logs[stream]);
   }
-  let view = await store.readAttempt(key, 0);
-  if (!view?.done) {
-    const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
-    await store.commitAttempt(key, null, {
-      attempt: 0,
-      finishedAt: Date.now(),
-      finished: false,
-      successful: false,
-      exitCode: exit.code,
-      signal: exit.signal,
-      error: { name: 'TaskProcessError', message: `the task process ${how} before the step finished` },
-    });
-    view = await store.readAttempt(key, 0);
-  }
+  const view = await commitIfUncommitted(store, key, 0, exit);
   const ok = Boolean(view?.done?.finished) && exit.code === 0;
   await store.writeRunStatus(runId, {
     status: ok ? 'succeeded' : 'failed',
