@@ -10,15 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  type CephConnection,
-  cannotProvision,
-  ensureInstalled,
-  readConnection,
-  s3Env,
-  startCeph,
-  stopCeph,
-} from '../scripts/ceph.mjs';
+import { acquireCeph, s3Env } from '../scripts/ceph.mjs';
 import { BatchEmulator } from '../test/batch/emulator.ts';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -26,19 +18,12 @@ const i = process.argv.indexOf('--n');
 const n = i >= 0 ? Number(process.argv[i + 1]) : 20;
 const tasks = n + 3;
 
-let conn: CephConnection;
-let owned: string | undefined;
-if (process.env.TSFLOW_TEST_CEPH_DIR) conn = readConnection(process.env.TSFLOW_TEST_CEPH_DIR);
-else {
-  const why = cannotProvision();
-  if (why) {
-    console.log(`bench/batch: SKIPPED, no S3 server can be had here (${why})`);
-    process.exit(0);
-  }
-  ensureInstalled();
-  owned = fs.mkdtempSync(path.join(os.tmpdir(), 'tsflow-bench-ceph-'));
-  conn = await startCeph(owned);
+const lease = await acquireCeph({ prefix: 'tsflow-bench-ceph-' });
+if (lease.skip !== undefined) {
+  console.log(`bench/batch: SKIPPED, no S3 server can be had here (${lease.skip})`);
+  process.exit(0);
 }
+const { conn } = lease;
 const emu = new BatchEmulator({ env: s3Env(conn) });
 const endpoint = await emu.start();
 
@@ -90,5 +75,5 @@ try {
   console.log(`Batch overhead over local processes on S3: ${((batch - s3) / tasks).toFixed(0)} ms per task`);
 } finally {
   await emu.stop();
-  if (owned) await stopCeph(owned);
+  await lease.release();
 }

@@ -88,6 +88,7 @@ console.log(
 
 const wide = path.join(REPO, 'test/flows/wide.ts');
 await run(['run', wide, '--n', '2'], root); // warm the lint and bundle caches
+const totals: { n: number; wall: number; cpu: number }[] = [];
 for (const n of sizes) {
   const ms: Measure[] = [];
   for (let r = 0; r < (n >= 1000 ? 1 : reps); r++)
@@ -104,6 +105,18 @@ for (const n of sizes) {
   console.log(
     `foreach N=${String(n).padEnd(5)} --max-workers ${workers}: wall ${(wall / 1000).toFixed(2)} s, CPU ${(cpu / 1000).toFixed(2)} s ` +
       `(${tasks} tasks) => per task ${(wall / tasks).toFixed(1)} ms wall, ${(cpu / tasks).toFixed(1)} ms CPU; scheduler peak RSS ${peak.toFixed(0)} MB`,
+  );
+  totals.push({ n, wall, cpu });
+}
+// What one more task costs, without the run's fixed costs (CLI start, prepare, first and last
+// steps) that wall / N spreads over the tasks: the slope between the smallest and largest N.
+if (totals.length >= 2) {
+  const a = totals[0]!;
+  const b = totals[totals.length - 1]!;
+  const dn = b.n - a.n;
+  console.log(
+    `marginal cost of a task (N=${a.n} -> N=${b.n}): ${((b.wall - a.wall) / dn).toFixed(1)} ms wall, ` +
+      `${((b.cpu - a.cpu) / dn).toFixed(1)} ms CPU   target <= 50 ms wall`,
   );
 }
 

@@ -16,34 +16,19 @@ import { LocalBackend } from '../runtime/src/datastore/local-backend.js';
 import { S3Backend } from '../runtime/src/datastore/s3-backend.js';
 import type { ArtifactRef, StorageBackend } from '../runtime/src/datastore/types.js';
 import { ArtifactBinder } from '../runtime/src/runtime/artifacts.js';
-import {
-  type CephConnection,
-  cannotProvision,
-  ensureInstalled,
-  readConnection,
-  s3Env,
-  startCeph,
-  stopCeph,
-} from '../scripts/ceph.mjs';
+import { acquireCeph, s3Env } from '../scripts/ceph.mjs';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const MB = 1e6;
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const reps = Number(process.argv[process.argv.indexOf('--reps') + 1]) || 3;
 
-let conn: CephConnection;
-let owned: string | undefined;
-if (process.env.TSFLOW_TEST_CEPH_DIR) conn = readConnection(process.env.TSFLOW_TEST_CEPH_DIR);
-else {
-  const why = cannotProvision();
-  if (why) {
-    console.log(`bench/s3: SKIPPED, no S3 server can be had here (${why})`);
-    process.exit(0);
-  }
-  ensureInstalled();
-  owned = fs.mkdtempSync(path.join(os.tmpdir(), 'tsflow-bench-ceph-'));
-  conn = await startCeph(owned);
+const lease = await acquireCeph({ prefix: 'tsflow-bench-ceph-' });
+if (lease.skip !== undefined) {
+  console.log(`bench/s3: SKIPPED, no S3 server can be had here (${lease.skip})`);
+  process.exit(0);
 }
+const { conn } = lease;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tsflow-bench-s3-'));
 
 function s3(): S3Backend {
@@ -161,8 +146,5 @@ try {
   petsflow();
 } finally {
   fs.rmSync(tmp, { recursive: true, force: true });
-  if (owned) {
-    await stopCeph(owned);
-    fs.rmSync(owned, { recursive: true, force: true });
-  }
+  await lease.release();
 }

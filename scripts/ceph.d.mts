@@ -23,4 +23,8 @@ export function stopCeph(dir: string): Promise<void>;
 export function startGateway(dir: string, gateway: 'a' | 'b'): Promise<void>;
 export function stopGateway(dir: string, gateway: 'a' | 'b', signal?: NodeJS.Signals): Promise<void>;
 export function readConnection(dir: string): CephConnection;
+export type CephLease =
+  | { conn: CephConnection; release(): Promise<void>; skip?: undefined }
+  | { skip: string; conn?: undefined; release?: undefined };
+export function acquireCeph(opts?: { prefix?: string; log?: (msg: string) => void }): Promise<CephLease>;
 export function s3Env(c: CephConnection, gateway?: 'a' | 'b'): Record<string, string>;

@@ -14,6 +14,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -273,6 +274,29 @@ export async function stopCeph(dir) {
       if (alive(pid)) process.kill(pid, 'SIGKILL');
     }
   }
+}
+
+/**
+ * A cluster for a test file or benchmark: the one in $TSFLOW_TEST_CEPH_DIR (the s3 tier starts it
+ * once for every file), else one started in a new scratch folder (installing Ceph if need be).
+ * `release()` stops and removes only a cluster started here. Returns null, saying why, when no
+ * cluster can be had on this machine.
+ */
+export async function acquireCeph({ prefix = 'tsflow-ceph-', log = console.error } = {}) {
+  const shared = process.env.TSFLOW_TEST_CEPH_DIR;
+  if (shared) return { conn: readConnection(shared), release: async () => {} };
+  const why = cannotProvision();
+  if (why) return { skip: why };
+  ensureInstalled(log);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const conn = await startCeph(dir, { log });
+  return {
+    conn,
+    release: async () => {
+      await stopCeph(dir);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** The environment that points the AWS SDK (and so tsflow) at a cluster's gateway. */

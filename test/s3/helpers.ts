@@ -2,45 +2,36 @@
 // one started for this file alone when it runs by itself, or a loud skip when Ceph cannot be had.
 
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before } from 'node:test';
 import { S3Backend, type S3BackendOptions } from '../../runtime/src/datastore/s3-backend.js';
 import {
+  acquireCeph,
   type CephConnection,
+  type CephLease,
   cannotProvision,
-  ensureInstalled,
-  readConnection,
   s3Env,
-  startCeph,
-  stopCeph,
 } from '../../scripts/ceph.mjs';
 
 export const CEPH_DIR_ENV = 'TSFLOW_TEST_CEPH_DIR';
 // Tests use the SDK directly too: the pinned release supports Node 20, its Node 22 notice is noise.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const shared = process.env[CEPH_DIR_ENV];
-const why = shared ? null : cannotProvision();
+const why = process.env[CEPH_DIR_ENV] ? null : cannotProvision();
 /** Why the S3 tests of this file are skipped, or false. */
 export const skip: string | false = why ? `no S3 test server: ${why}` : false;
 if (skip) {
   console.error(`\n!!!!! S3 TESTS SKIPPED: ${skip} !!!!!\n`);
 }
 
+let lease: CephLease | undefined;
 let conn: CephConnection | undefined;
-let owned: string | undefined;
 
 before(
   async () => {
     if (skip) return;
-    if (shared) conn = readConnection(shared);
-    else {
-      ensureInstalled();
-      owned = fs.mkdtempSync(path.join(os.tmpdir(), 'tsflow-ceph-'));
-      conn = await startCeph(owned);
-    }
+    lease = await acquireCeph();
+    if (lease.skip !== undefined) throw new Error(`no S3 test server: ${lease.skip}`);
+    conn = lease.conn;
     // In-process code (the client API, FlowStore over an s3:// root) reads the AWS environment.
     Object.assign(process.env, s3Env(conn));
   },
@@ -48,9 +39,7 @@ before(
 );
 
 after(async () => {
-  if (!owned) return;
-  await stopCeph(owned);
-  fs.rmSync(owned, { recursive: true, force: true });
+  await lease?.release?.();
 });
 
 export function ceph(): CephConnection {
