@@ -6,7 +6,12 @@
 
 import { TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeSource, type FileAnalysis, type LintProblem } from '../../runtime/src/graph/index.js';
+import {
+  analyzeSource,
+  type FileAnalysis,
+  type LintProblem,
+  SourceTrees,
+} from '../../runtime/src/graph/index.js';
 import { between, identity, type Mapping } from './mapping.js';
 import { isScript, uriToPath } from './paths.js';
 
@@ -62,13 +67,14 @@ function failed(file: string, err: unknown): FileAnalysis {
   return { file, flows: [], problems: [problem], references: [] };
 }
 
-/** Analyses one version of a document. Never throws. */
+/** Analyses one version of a document (incrementally from its tree in `trees`, if any). Never throws. */
 export function analyzeText(
   uri: string,
   version: number,
   text: string,
   languageId?: string,
   analyze: typeof analyzeSource = analyzeSource,
+  trees?: SourceTrees,
 ): Analysis {
   const file = uriToPath(uri);
   const base = { uri, file, version, text, syntaxErrors: false };
@@ -77,9 +83,10 @@ export function analyzeText(
   let result: FileAnalysis;
   let syntaxErrors = false;
   try {
-    result = analyze(file, text, { references: true });
+    result = analyze(file, text, { references: true }, trees);
     syntaxErrors = result.problems.some((p) => p.rule === 'syntax-error');
   } catch (err) {
+    trees?.forget(file);
     result = failed(file, err);
   }
   return { ...base, flowFile: true, result, syntaxErrors };
@@ -88,6 +95,8 @@ export function analyzeText(
 export class FlowDocuments {
   readonly documents = new TextDocuments(TextDocument);
   private readonly states = new Map<string, State>();
+  /** The trees of the documents edited last: the next keystroke in one of them reparses incrementally. */
+  private readonly trees = new SourceTrees();
 
   /** Injected in tests to simulate a crash of the analyser on one file. */
   constructor(private readonly analyze: typeof analyzeSource = analyzeSource) {}
@@ -98,7 +107,7 @@ export class FlowDocuments {
     if (!doc) return undefined;
     let state = this.states.get(uri);
     if (state?.current?.version === doc.version) return state.current;
-    const analysis = analyzeText(uri, doc.version, doc.getText(), doc.languageId, this.analyze);
+    const analysis = analyzeText(uri, doc.version, doc.getText(), doc.languageId, this.analyze, this.trees);
     if (!state) {
       state = {};
       this.states.set(uri, state);
@@ -135,5 +144,6 @@ export class FlowDocuments {
 
   forget(uri: string): void {
     this.states.delete(uri);
+    this.trees.forget(uriToPath(uri));
   }
 }

@@ -1,4 +1,5 @@
-// A flow that exercises every step kind, for the feature tests.
+// Flows for the tests and benchmarks: one that exercises every step kind (the feature tests), and
+// a generator of large ones.
 
 export const SHOP = `import { FlowSpec, type Inputs, Parameter, retry, step } from 'tsflow';
 
@@ -57,3 +58,84 @@ export class ShopFlow extends FlowSpec {
   @step end() {}
 }
 `;
+
+/**
+ * A valid, realistic flow of `lines` lines or a few more (79 at least) with no problem: parameters,
+ * decorators, a wide static split, a foreach, a switch. For benchmarks and large-file tests.
+ */
+export function wideFlow(name: string, lines: number): string {
+  const branches = Math.max(2, Math.ceil((lines - 49) / 15)); // 49 lines around 15 per branch
+  const out = [
+    "import { FlowSpec, type Inputs, Parameter, resources, retry, step, timeout } from 'tsflow';",
+    '',
+    `/** ${name}: a generated flow. */`,
+    `export class ${name} extends FlowSpec {`,
+    "  alpha = Parameter('alpha', { default: 0.5, help: 'a number' });",
+    "  rows = Parameter('rows', { type: 'number', required: true });",
+    '  items: number[] = [];',
+    "  mode = 'fast';",
+    '',
+    '  @step start() {',
+    '    this.items = Array.from({ length: 10 }, (_, i) => i);',
+    `    this.next(${Array.from({ length: branches }, (_, i) => `this.b${i}`).join(', ')});`,
+    '  }',
+  ];
+  for (let i = 0; i < branches; i++) {
+    out.push(
+      '',
+      `  /** Branch ${i}. */`,
+      '  @retry({ times: 2 })',
+      '  @resources({ cpu: 2, memory: 4096 })',
+      `  @step b${i}() {`,
+      `    const values = this.items.map((v) => v * ${i} + this.alpha);`,
+      '    let total = 0;',
+      '    for (const v of values) {',
+      '      if (v > 3) total += v;',
+      '      else total -= v / 2;',
+      '    }',
+      `    this.total${i} = total;`,
+      `    console.log(\`branch ${i}: \${this.total${i}}\`);`,
+      '    this.next(this.join);',
+      '  }',
+    );
+  }
+  out.push(
+    '',
+    `  @step join(inputs: Inputs<${name}>) {`,
+    '    this.mergeArtifacts(inputs);',
+    '    this.next(this.spread);',
+    '  }',
+    '',
+    '  @step spread() {',
+    "    this.next(this.fan, { foreach: 'items' });",
+    '  }',
+    '',
+    '  @timeout({ minutes: 5 })',
+    '  @step fan() {',
+    '    this.square = this.input * this.input;',
+    '    this.next(this.gather);',
+    '  }',
+    '',
+    `  @step gather(inputs: Inputs<${name}>) {`,
+    '    this.squares = inputs.map((i) => i.square);',
+    '    this.next(this.choose);',
+    '  }',
+    '',
+    '  @step choose() {',
+    "    this.next({ fast: this.quick, slow: this.careful }, { condition: 'mode' });",
+    '  }',
+    '',
+    '  @step quick() {',
+    '    this.next(this.end);',
+    '  }',
+    '',
+    '  @step careful() {',
+    '    this.next(this.end);',
+    '  }',
+    '',
+    '  @step end() {}',
+    '}',
+    '',
+  );
+  return out.join('\n');
+}

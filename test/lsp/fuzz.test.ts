@@ -1,74 +1,24 @@
 // 10,000 random edits (deletions, insertions, truncations) to the example flows, each followed
-// by a request: the server must answer every one, and never report a failure of its own.
+// by a request: the server must answer every one, and never report a failure of its own. Every
+// 25 edits, the diagnostics it published (parsed incrementally) must equal a full parse's.
 //   TSFLOW_FUZZ_SEED=random TSFLOW_FUZZ_EDITS=2000 npm test -- test/lsp/fuzz.test.ts
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import type { TextDocumentContentChangeEvent } from 'vscode-languageserver-protocol';
-import { mayContainFlow } from '../../server/src/documents.js';
+import { diagnosticsOf } from '../../server/src/diagnostics.js';
+import { analyzeText, mayContainFlow } from '../../server/src/documents.js';
+import { fuzzSeed, pick as pickOf, prng, randomEdit } from './edits.js';
 import { SHOP } from './flows.js';
 import { EXAMPLES, offsetToPosition, TestClient, uriOf } from './harness.js';
 
 const EDITS = Number(process.env.TSFLOW_FUZZ_EDITS ?? 10_000);
-// A fixed seed by default, so a run is reproducible; `TSFLOW_FUZZ_SEED=random` explores new edits.
-const SEED =
-  process.env.TSFLOW_FUZZ_SEED === 'random'
-    ? Date.now() % 1_000_000
-    : Number(process.env.TSFLOW_FUZZ_SEED ?? 20_260_826);
-
-/** mulberry32: a small seeded PRNG, so a failure can be replayed with its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Fragments a person types in a flow, and some that nobody should. */
-const SNIPPETS = [
-  'this.',
-  'this.next(',
-  'this.next(this.end);',
-  ')',
-  '(',
-  '{',
-  '}',
-  "'",
-  '"',
-  '`',
-  ',',
-  ';',
-  '\n',
-  '  ',
-  '@step ',
-  '@retry({ times: 3 })\n',
-  'inputs.',
-  "{ foreach: '",
-  "{ condition: 'x' }",
-  '{ yes: this.a, no: this.b }',
-  'extends FlowSpec ',
-  'class X extends FlowSpec {',
-  '/*',
-  '*/',
-  '//',
-  '\u0000',
-  '\ud83d',
-  '🛒',
-  'async ',
-  '=>',
-  '<',
-  '>',
-];
+const SEED = fuzzSeed(20_260_826);
 
 describe('fuzz: random edits to the example flows', () => {
   it(`the server answers every request (${EDITS} edits, seed ${SEED})`, async () => {
     const rand = prng(SEED);
-    const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)]!;
+    const pick = <T>(xs: T[]): T => pickOf(rand, xs);
     const originals = [
       ...fs
         .readdirSync(EXAMPLES)
@@ -91,33 +41,11 @@ describe('fuzz: random edits to the example flows', () => {
       const refusal = (e: { code?: number; message: string }) => assert.equal(e.code, -32803, e.message);
       for (let i = 0; i < EDITS; i++) {
         const doc = pick(originals);
-        let text = texts.get(doc.uri)!;
-        let change: TextDocumentContentChangeEvent;
-        const r = rand();
-        if (text.length < 50 || r < 0.01) {
-          change = { text: doc.text }; // back to the original: keep exploring near real code
-          text = doc.text;
-        } else {
-          const at = Math.floor(rand() * text.length);
-          let end = at;
-          let insert = '';
-          if (r < 0.45) {
-            end = Math.min(text.length, at + 1 + Math.floor(rand() * 20)); // deletion
-          } else if (r < 0.92) {
-            insert = rand() < 0.8 ? pick(SNIPPETS) : text.slice(at, at + Math.floor(rand() * 80)); // insertion
-          } else {
-            end = text.length; // truncation
-          }
-          change = {
-            range: { start: offsetToPosition(text, at), end: offsetToPosition(text, end) },
-            text: insert,
-          };
-          text = text.slice(0, at) + insert + text.slice(end);
-        }
+        const { change, text } = randomEdit(rand, texts.get(doc.uri)!, doc.text);
         texts.set(doc.uri, text);
         history.push(`${doc.uri} ${JSON.stringify(change).slice(0, 200)}`);
         if (history.length > 20) history.shift();
-        await client.change(doc.uri, [change]);
+        const version = await client.change(doc.uri, [change]);
         const pos = offsetToPosition(text, Math.floor(rand() * (text.length + 1)));
         const requests = [
           () => client.hover(doc.uri, pos),
@@ -135,6 +63,11 @@ describe('fuzz: random edits to the example flows', () => {
         if (pending.length >= 25 || i === EDITS - 1) {
           await withTimeout(Promise.all(pending), 60_000, () => history.join('\n'));
           pending = [];
+          // The server parsed incrementally: what it published is what a full parse gives.
+          if (mayContainFlow(text)) {
+            const full = diagnosticsOf(analyzeText(doc.uri, version, text));
+            assert.deepEqual(await client.diagnosticsFor(doc.uri, version), full, history.join('\n'));
+          }
         }
       }
       // Every flow document settles on diagnostics for its last version, none of them a failure.

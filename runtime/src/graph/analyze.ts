@@ -8,17 +8,23 @@ import path from 'node:path';
 import { UserError } from '../errors.js';
 import { extract } from './extract.js';
 import { lintExtraction } from './lint.js';
-import { resetProject } from './source.js';
+import type { SourceTrees } from './source.js';
 import type { AnalyzeOptions, FileAnalysis, LintProblem } from './types.js';
 
 /**
  * Analyses `text` as the content of `file` (made absolute against the working directory).
- * `{ references: true }` also collects where each flow names its members (for editors).
+ * `{ references: true }` also collects where each flow names its members (for editors). With
+ * `trees` (an editor's), the text is parsed incrementally from the file's previous version there.
  */
-export function analyzeSource(file: string, text: string, options: AnalyzeOptions = {}): FileAnalysis {
+export function analyzeSource(
+  file: string,
+  text: string,
+  options: AnalyzeOptions = {},
+  trees?: SourceTrees,
+): FileAnalysis {
   const abs = path.resolve(file);
   try {
-    const extraction = extract(abs, text, options);
+    const extraction = extract(abs, text, options, trees);
     const analysis: FileAnalysis = {
       file: abs,
       flows: extraction.flows.map((f) => f.graph),
@@ -32,7 +38,7 @@ export function analyzeSource(file: string, text: string, options: AnalyzeOption
     }
     return analysis;
   } catch (err) {
-    resetProject();
+    trees?.forget(abs); // the parser may have failed midway through updating it
     // Pathological nesting (thousands of `{`) overflows TypeScript's recursive parser: that is
     // the input's doing, not a tsflow bug.
     const tooDeep = err instanceof RangeError && /call stack/i.test(err.message);

@@ -2,7 +2,7 @@
 // facts the linter needs. Never throws on a parse problem: TypeScript's parser recovers from any
 // input, and every step here tolerates the partial trees it produces.
 
-import { type SourceFile, ts } from 'ts-morph';
+import { ts } from 'ts-morph';
 import { checkBalance } from './balance.js';
 import { scanBody } from './body.js';
 import { type ReadDecorator, readDecorator } from './decorators.js';
@@ -12,7 +12,14 @@ import { resolveName, type TsflowNames, tsflowNames } from './imports.js';
 import { RESERVED_STEP_NAMES } from './names.js';
 import { memberName, readParameter } from './parameters.js';
 import { collectReferences } from './references.js';
-import { nodeRange, nodesRange, parseSource, spanRange, syntaxDiagnostics } from './source.js';
+import {
+  nodeRange,
+  nodesRange,
+  parseSource,
+  type SourceTrees,
+  spanRange,
+  syntaxDiagnostics,
+} from './source.js';
 import { computeStructure, indexGraph } from './structure.js';
 import { isThisNextCall, parseTransition } from './tail.js';
 import type { AnalyzeOptions, FlowGraph, ParameterInfo, StepNode } from './types.js';
@@ -166,19 +173,22 @@ function readFlow(
   return flow;
 }
 
-/** Extracts every flow class of a file. `file` is recorded as given (callers pass an absolute path). */
-export function extract(file: string, text: string, options: AnalyzeOptions = {}): Extraction {
-  return extractParsed(file, parseSource(file, text), options);
+/**
+ * Extracts every flow class of a file. `file` is recorded as given (callers pass an absolute
+ * path). With `trees`, the file is parsed incrementally from its previous version there.
+ */
+export function extract(
+  file: string,
+  text: string,
+  options: AnalyzeOptions = {},
+  trees?: SourceTrees,
+): Extraction {
+  return extractParsed(file, trees ? trees.parse(file, text) : parseSource(file, text), options);
 }
 
 /** Extraction from an already parsed file (the parse is most of the cost; benchmarks separate them). */
-export function extractParsed(
-  file: string,
-  sourceFile: SourceFile,
-  options: AnalyzeOptions = {},
-): Extraction {
-  const sf = sourceFile.compilerNode;
-  const issues: Issue[] = syntaxDiagnostics(sourceFile).map((d) => {
+export function extractParsed(file: string, sf: ts.SourceFile, options: AnalyzeOptions = {}): Extraction {
+  const issues: Issue[] = syntaxDiagnostics(sf).map((d) => {
     const start = d.start ?? 0;
     return {
       rule: 'syntax-error',
@@ -186,7 +196,7 @@ export function extractParsed(
       range: spanRange(sf, start, start + (d.length ?? 0)),
     };
   });
-  const ctx: Context = { sf, names: tsflowNames(sourceFile) };
+  const ctx: Context = { sf, names: tsflowNames(sf) };
   const flows: ExtractedFlow[] = [];
   for (const stmt of sf.statements) {
     if (ts.isClassDeclaration(stmt) && stmt.name && extendsFlowSpec(stmt, ctx.names)) {

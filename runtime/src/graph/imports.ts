@@ -4,7 +4,7 @@
 // being typed may not have its imports yet). A named import of one of tsflow's export names counts
 // whatever the module, because examples and tests import the runtime by relative path.
 
-import { type SourceFile, ts } from 'ts-morph';
+import { ts } from 'ts-morph';
 
 export interface TsflowNames {
   /** Local name → exported name, for named imports from tsflow (`s` → `step`). */
@@ -33,9 +33,9 @@ function isTsflowModule(specifier: string): boolean {
 }
 
 /** Collects the import bindings and top-level declarations of a file. */
-export function tsflowNames(sourceFile: SourceFile): TsflowNames {
+export function tsflowNames(sf: ts.SourceFile): TsflowNames {
   const names: TsflowNames = { aliases: new Map(), namespaces: new Set(), foreign: new Set() };
-  for (const stmt of sourceFile.compilerNode.statements) {
+  for (const stmt of sf.statements) {
     if (ts.isImportDeclaration(stmt)) {
       const spec = ts.isStringLiteral(stmt.moduleSpecifier) ? stmt.moduleSpecifier.text : '';
       const fromTsflow = isTsflowModule(spec);

@@ -6,5 +6,6 @@
 export { analyzeFile, analyzeSource, formatProblem } from './analyze.js';
 export { lintGraph, RULES } from './lint.js';
 export { mermaidNodeId, toDot, toMermaid } from './render.js';
+export { SourceTrees } from './source.js';
 export { checkTransition, type TakenTransition } from './transition.js';
 export type * from './types.js';
