@@ -5,181 +5,26 @@
 //   node --import tsx bench/lsp.ts [edits] [files]
 //   TSFLOW_BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' ...   flags for the server processes
 
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import {
-  DidChangeTextDocumentNotification,
-  DidOpenTextDocumentNotification,
-  ExitNotification,
-  InitializedNotification,
-  InitializeRequest,
-  type ProtocolConnection,
-  PublishDiagnosticsNotification,
-  type PublishDiagnosticsParams,
-  ShutdownRequest,
-} from 'vscode-languageserver-protocol';
-import {
-  createProtocolConnection,
-  StreamMessageReader,
-  StreamMessageWriter,
-} from 'vscode-languageserver-protocol/node';
+import { pathToFileURL } from 'node:url';
+import { DidChangeTextDocumentNotification } from 'vscode-languageserver-protocol';
+import { wideFlow } from '../test/lsp/flows.js';
+import { ROOT } from '../test/lsp/harness.js';
+import { ensureBuilt, StdioServer } from '../test/lsp/stdio-client.js';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const BIN = path.join(ROOT, 'server/bin/tsflow-language-server.js');
 const EDITS = Number(process.argv[2] ?? 200);
 const FILES = Number(process.argv[3] ?? 50);
+const NODE_ARGS = process.env.TSFLOW_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
 
-if (!fs.existsSync(path.join(ROOT, 'server/dist/main.js'))) {
-  console.error('server/dist is missing: run `npm run build` (npm run bench builds first)');
-  process.exit(2);
+ensureBuilt();
+
+/** A server, initialised; `initialized`: ms from `started` to the answer to `initialize`. */
+async function startServer(started = performance.now()) {
+  const server = new StdioServer(NODE_ARGS, 'inherit');
+  await server.initialize();
+  return Object.assign(server, { initialized: performance.now() - started });
 }
-
-/** A realistic flow of about `lines` lines: parameters, decorators, a static split, a foreach, a switch. */
-function flowSource(name: string, lines: number): string {
-  const branches = Math.max(2, Math.round((lines - 60) / 15));
-  const out = [
-    "import { FlowSpec, type Inputs, Parameter, resources, retry, step, timeout } from 'tsflow';",
-    '',
-    `/** ${name}: a generated flow for benchmarks. */`,
-    `export class ${name} extends FlowSpec {`,
-    "  alpha = Parameter('alpha', { default: 0.5, help: 'a number' });",
-    "  rows = Parameter('rows', { type: 'number', required: true });",
-    '  items: number[] = [];',
-    "  mode = 'fast';",
-    '',
-    '  @step start() {',
-    '    this.items = Array.from({ length: 10 }, (_, i) => i);',
-    `    this.next(${Array.from({ length: branches }, (_, i) => `this.b${i}`).join(', ')});`,
-    '  }',
-  ];
-  for (let i = 0; i < branches; i++) {
-    out.push(
-      '',
-      `  /** Branch ${i}. */`,
-      '  @retry({ times: 2 })',
-      '  @resources({ cpu: 2, memory: 4096 })',
-      `  @step b${i}() {`,
-      `    const values = this.items.map((v) => v * ${i} + this.alpha);`,
-      '    let total = 0;',
-      '    for (const v of values) {',
-      '      if (v > 3) total += v;',
-      '      else total -= v / 2;',
-      '    }',
-      `    this.total${i} = total;`,
-      `    console.log(\`branch ${i}: \${this.total${i}}\`);`,
-      '    this.next(this.join);',
-      '  }',
-    );
-  }
-  out.push(
-    '',
-    `  @step join(inputs: Inputs<${name}>) {`,
-    '    this.mergeArtifacts(inputs);',
-    '    this.next(this.spread);',
-    '  }',
-    '',
-    '  @step spread() {',
-    "    this.next(this.fan, { foreach: 'items' });",
-    '  }',
-    '',
-    '  @timeout({ minutes: 5 })',
-    '  @step fan() {',
-    '    this.square = this.input * this.input;',
-    '    this.next(this.gather);',
-    '  }',
-    '',
-    `  @step gather(inputs: Inputs<${name}>) {`,
-    '    this.squares = inputs.map((i) => i.square);',
-    '    this.next(this.choose);',
-    '  }',
-    '',
-    '  @step choose() {',
-    "    this.next({ fast: this.quick, slow: this.careful }, { condition: 'mode' });",
-    '  }',
-    '',
-    '  @step quick() {',
-    '    this.next(this.end);',
-    '  }',
-    '',
-    '  @step careful() {',
-    '    this.next(this.end);',
-    '  }',
-    '',
-    '  @step end() {}',
-    '}',
-    '',
-  );
-  return out.join('\n');
-}
-
-interface Server {
-  child: ChildProcess;
-  connection: ProtocolConnection;
-  /** Resolves with the first diagnostics of `uri` at `version` or later. */
-  diagnostics(uri: string, version: number): Promise<PublishDiagnosticsParams>;
-  stop(): Promise<void>;
-}
-
-async function startServer(started = performance.now()): Promise<Server & { initialized: number }> {
-  const child = spawn(
-    process.execPath,
-    [...(process.env.TSFLOW_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), BIN, '--stdio'],
-    { stdio: ['pipe', 'pipe', 'inherit'] },
-  );
-  const connection = createProtocolConnection(
-    new StreamMessageReader(child.stdout!),
-    new StreamMessageWriter(child.stdin!),
-  );
-  const waiting = new Map<
-    string,
-    { version: number; resolve: (p: PublishDiagnosticsParams) => void; reject: (e: Error) => void }
-  >();
-  let exited: Error | undefined;
-  child.once('exit', (code, signal) => {
-    exited = new Error(`the server exited (code ${code}, signal ${signal}) before answering`);
-    for (const w of waiting.values()) w.reject(exited);
-    waiting.clear();
-  });
-  connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
-    const w = waiting.get(p.uri);
-    if (w && (p.version ?? 0) >= w.version) {
-      waiting.delete(p.uri);
-      w.resolve(p);
-    }
-  });
-  connection.listen();
-  await connection.sendRequest(InitializeRequest.type, {
-    processId: process.pid,
-    rootUri: null,
-    capabilities: {},
-  });
-  const initialized = performance.now() - started;
-  await connection.sendNotification(InitializedNotification.type, {});
-  return {
-    child,
-    connection,
-    initialized,
-    diagnostics: (uri, version) =>
-      new Promise((resolve, reject) => {
-        if (exited) reject(exited);
-        else waiting.set(uri, { version, resolve, reject });
-      }),
-    async stop() {
-      await connection.sendRequest(ShutdownRequest.type);
-      const exited = new Promise((r) => child.once('exit', r));
-      await connection.sendNotification(ExitNotification.type);
-      await exited;
-      connection.dispose();
-    },
-  };
-}
-
-const open = (s: Server, uri: string, text: string) =>
-  s.connection.sendNotification(DidOpenTextDocumentNotification.type, {
-    textDocument: { uri, languageId: 'typescript', version: 1, text },
-  });
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
@@ -212,7 +57,7 @@ for (let i = 0; i < 5; i++) {
   const t0 = performance.now();
   const s = await startServer(t0);
   const first = s.diagnostics(petsUri, 1);
-  await open(s, petsUri, petsText);
+  await s.open(petsUri, petsText);
   await first;
   colds.push(performance.now() - t0);
   inits.push(s.initialized);
@@ -228,11 +73,11 @@ console.log(
 // 2. Edit → diagnostics in a 1,000-line flow: one keystroke at a time, each waited for.
 {
   const s = await startServer();
-  let text = flowSource('BigFlow', 1000);
+  let text = wideFlow('BigFlow', 1000);
   const lines = text.split('\n').length;
   const uri = 'file:///bench/big-flow.ts';
   const first = s.diagnostics(uri, 1);
-  await open(s, uri, text);
+  await s.open(uri, text);
   const d0 = await first;
   if (d0.diagnostics.length > 0)
     throw new Error(`the bench flow has problems: ${d0.diagnostics[0]!.message}`);
@@ -285,11 +130,11 @@ console.log(
   const before = rssMb(s.child.pid!);
   let totalLines = 0;
   for (let i = 0; i < FILES; i++) {
-    const text = flowSource(`Flow${i}`, 60 + Math.round((940 * i) / Math.max(1, FILES - 1)));
+    const text = wideFlow(`Flow${i}`, 60 + Math.round((940 * i) / Math.max(1, FILES - 1)));
     totalLines += text.split('\n').length;
     const uri = `file:///bench/flows/flow${i}.ts`;
     const done = s.diagnostics(uri, 1);
-    await open(s, uri, text);
+    await s.open(uri, text);
     await done;
   }
   // Let the graph notifications and any idle work run, then read the resident set.

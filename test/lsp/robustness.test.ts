@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyzeSource, type FileAnalysis } from '../../runtime/src/graph/index.js';
 import { mayContainFlow } from '../../server/src/documents.js';
-import { SHOP } from './flows.js';
+import { SHOP, wideFlow } from './flows.js';
 import { positionOf, TestClient, textAt } from './harness.js';
 
 function refusal(e: { code?: number; message: string }): void {
@@ -26,43 +26,6 @@ async function askEverything(client: TestClient, uri: string, line: number, char
     client.prepareRename(uri, position).catch(refusal),
     client.rename(uri, position, 'renamed').catch(refusal),
   ]);
-}
-
-/** A valid flow of about `lines` lines: a wide static split. */
-function hugeFlow(lines: number): string {
-  const branches = Math.ceil(lines / 12);
-  const out = [
-    "import { FlowSpec, type Inputs, retry, step } from 'tsflow';",
-    'export class HugeFlow extends FlowSpec {',
-    '  @step start() {',
-    `    this.next(${Array.from({ length: branches }, (_, i) => `this.b${i}`).join(', ')});`,
-    '  }',
-  ];
-  for (let i = 0; i < branches; i++) {
-    out.push(
-      '  @retry({ times: 2 })',
-      `  @step b${i}() {`,
-      `    const values = [1, 2, 3].map((v) => v * ${i});`,
-      '    let total = 0;',
-      '    for (const v of values) {',
-      '      if (v > 3) total += v;',
-      '      else total -= v / 2;',
-      '    }',
-      `    this.total${i} = total;`,
-      '    this.next(this.join);',
-      '  }',
-      '',
-    );
-  }
-  out.push(
-    '  @step join(inputs: Inputs<HugeFlow>) {',
-    '    this.next(this.end);',
-    '  }',
-    '  @step end() {}',
-    '}',
-    '',
-  );
-  return out.join('\n');
 }
 
 describe('robustness: no input crashes or hangs the server', () => {
@@ -126,7 +89,7 @@ describe('robustness: no input crashes or hangs the server', () => {
   it('a 10,000-line flow file', async () => {
     const client = await TestClient.start();
     try {
-      const text = hugeFlow(10_000);
+      const text = wideFlow('HugeFlow', 10_000);
       assert.ok(text.split('\n').length >= 10_000);
       const uri = 'file:///tmp/lsp/huge.ts';
       await client.open(uri, text);
