@@ -13,8 +13,6 @@ import type { Analysis } from './documents.js';
 import { comparePositions, type FlowView, flowNamed } from './lookup.js';
 import { DIAGNOSTIC_SOURCE } from './protocol.js';
 
-const FIXABLE = new Set(['unknown-target', 'missing-transition', 'join-missing-inputs']);
-
 function sameProblem(d: Diagnostic, p: LintProblem): boolean {
   return (
     d.code === p.rule &&
@@ -41,20 +39,27 @@ function indentation(doc: TextDocument, line: number): { indent: string; unit: s
   return { indent, unit };
 }
 
-function action(
-  title: string,
-  diagnostic: Diagnostic,
-  uri: string,
-  edits: TextEdit[],
-  preferred = false,
-): CodeAction {
-  return {
-    title,
-    kind: CodeActionKind.QuickFix,
-    diagnostics: [diagnostic],
-    isPreferred: preferred,
-    edit: { changes: { [uri]: edits } },
-  };
+/** A fix of one problem: what the quick fix says and does. */
+interface Fix {
+  title: string;
+  edits: TextEdit[];
+  preferred: boolean;
+}
+
+/** What a fixer gets: the problem, its flow and step (found once, for every rule), the document. */
+interface Problem {
+  view: FlowView;
+  problem: LintProblem;
+  step: StepNode;
+  text: string;
+  doc: TextDocument;
+}
+
+type Fixer = (p: Problem) => Fix[];
+
+/** `this.next(this.<target>);` on its own line, one level inside `indent`. */
+function nextCall(indent: string, unit: string, target: string): string {
+  return `\n${indent}${unit}this.next(this.${target});\n${indent}`;
 }
 
 /** Where a new step goes and what it transitions to: after the referring step, towards where its siblings go. */
@@ -68,7 +73,7 @@ function createStep(view: FlowView, from: StepNode, name: string, doc: TextDocum
     const after = siblings.map((s) => (s && s.next.length === 1 ? s.next[0] : undefined));
     const common =
       after.length > 0 && after.every((a) => a !== undefined && a === after[0]) ? after[0]! : 'end';
-    body = `{\n${indent}${unit}this.next(this.${common});\n${indent}}`;
+    body = `{${nextCall(indent, unit, common)}}`;
   }
   return {
     range: { start: from.range.end, end: from.range.end },
@@ -76,47 +81,37 @@ function createStep(view: FlowView, from: StepNode, name: string, doc: TextDocum
   };
 }
 
-function unknownTarget(
-  view: FlowView,
-  p: LintProblem,
-  d: Diagnostic,
-  a: Analysis,
-  doc: TextDocument,
-): CodeAction[] {
-  const from = p.step ? view.steps.get(p.step) : undefined;
-  const t = from?.transition;
-  if (!from || !t) return [];
+const unknownTarget: Fixer = ({ view, problem: p, step: from, doc }) => {
+  const t = from.transition;
+  if (!t) return [];
   const i = t.targetRanges.findIndex((r) => comparePositions(r.start, p.range.start) === 0);
   const name = t.targets[i];
   if (name === undefined) return [];
-  const out: CodeAction[] = [];
+  const out: Fix[] = [];
   const guess = closestName(
     name,
     [...view.steps.keys()].filter((s) => s !== from.name || t.switchCases),
   );
   if (guess) {
-    out.push(
-      action(`Change to this.${guess}`, d, a.uri, [{ range: p.range, newText: `this.${guess}` }], true),
-    );
+    out.push({
+      title: `Change to this.${guess}`,
+      edits: [{ range: p.range, newText: `this.${guess}` }],
+      preferred: true,
+    });
   }
   // A helper method that lacks @step is a different mistake (the message says so): no new step.
   const isMethod = view.references.some((r) => r.name === name && (r.kind === 'method' || r.call));
   if (STEP_NAME_PATTERN.test(name) && !RESERVED_STEP_NAMES.has(name) && !isMethod) {
-    out.push(action(`Create step '${name}'`, d, a.uri, [createStep(view, from, name, doc)], !guess));
+    out.push({
+      title: `Create step '${name}'`,
+      edits: [createStep(view, from, name, doc)],
+      preferred: !guess,
+    });
   }
   return out;
-}
+};
 
-function missingTransition(
-  view: FlowView,
-  p: LintProblem,
-  d: Diagnostic,
-  a: Analysis,
-  doc: TextDocument,
-): CodeAction[] {
-  const step = p.step ? view.steps.get(p.step) : undefined;
-  if (!step) return [];
-  const text = a.text;
+const missingTransition: Fixer = ({ step, text, doc }) => {
   const close = doc.offsetAt(step.range.end) - 1;
   if (text[close] !== '}') return [];
   let last = close - 1;
@@ -124,10 +119,10 @@ function missingTransition(
   const { indent, unit } = indentation(doc, step.nameRange.start.line);
   const edit: TextEdit = {
     range: { start: doc.positionAt(last + 1), end: doc.positionAt(close) },
-    newText: `\n${indent}${unit}this.next(this.end);\n${indent}`,
+    newText: nextCall(indent, unit, 'end'),
   };
-  return [action('Add this.next(this.end)', d, a.uri, [edit], true)];
-}
+  return [{ title: 'Add this.next(this.end)', edits: [edit], preferred: true }];
+};
 
 /** How the file can name `Inputs`, and the edit that imports it when it is not imported yet. */
 function inputsType(text: string, doc: TextDocument): { name: string; edit?: TextEdit } {
@@ -151,16 +146,7 @@ function inputsType(text: string, doc: TextDocument): { name: string; edit?: Tex
   return { name: 'Inputs' };
 }
 
-function joinMissingInputs(
-  view: FlowView,
-  p: LintProblem,
-  d: Diagnostic,
-  a: Analysis,
-  doc: TextDocument,
-): CodeAction[] {
-  const step = p.step ? view.steps.get(p.step) : undefined;
-  if (!step) return [];
-  const text = a.text;
+const joinMissingInputs: Fixer = ({ view, step, text, doc }) => {
   const open = text.indexOf('(', doc.offsetAt(step.nameRange.end));
   const close = open < 0 ? -1 : text.indexOf(')', open);
   if (open < 0 || close < 0 || close > doc.offsetAt(step.range.end)) return [];
@@ -174,8 +160,14 @@ function joinMissingInputs(
     range: inside.trim() === '' ? { start: at, end: doc.positionAt(close) } : { start: at, end: at },
     newText: inside.trim() === '' ? param : `, ${param}`,
   });
-  return [action(`Add the inputs parameter to '${step.name}'`, d, a.uri, edits, true)];
-}
+  return [{ title: `Add the inputs parameter to '${step.name}'`, edits, preferred: true }];
+};
+
+const FIXERS: ReadonlyMap<string, Fixer> = new Map([
+  ['unknown-target', unknownTarget],
+  ['missing-transition', missingTransition],
+  ['join-missing-inputs', joinMissingInputs],
+]);
 
 export function codeActions(
   analysis: Analysis | undefined,
@@ -194,13 +186,22 @@ export function codeActions(
   }
   const out: CodeAction[] = [];
   for (const d of diagnostics) {
-    if (d.source !== DIAGNOSTIC_SOURCE || typeof d.code !== 'string' || !FIXABLE.has(d.code)) continue;
-    const p = analysis.result.problems.find((x) => sameProblem(d, x));
-    const view = p?.flow ? flowNamed(analysis, p.flow) : undefined;
-    if (!p || !view) continue;
-    if (p.rule === 'unknown-target') out.push(...unknownTarget(view, p, d, analysis, doc));
-    else if (p.rule === 'missing-transition') out.push(...missingTransition(view, p, d, analysis, doc));
-    else if (p.rule === 'join-missing-inputs') out.push(...joinMissingInputs(view, p, d, analysis, doc));
+    const fixer =
+      d.source === DIAGNOSTIC_SOURCE && typeof d.code === 'string' ? FIXERS.get(d.code) : undefined;
+    if (!fixer) continue;
+    const problem = analysis.result.problems.find((x) => sameProblem(d, x));
+    const view = problem?.flow ? flowNamed(analysis, problem.flow) : undefined;
+    const step = problem?.step ? view?.steps.get(problem.step) : undefined;
+    if (!problem || !view || !step) continue;
+    for (const fix of fixer({ view, problem, step, text: analysis.text, doc })) {
+      out.push({
+        title: fix.title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [d],
+        isPreferred: fix.preferred,
+        edit: { changes: { [analysis.uri]: fix.edits } },
+      });
+    }
   }
   return out;
 }
