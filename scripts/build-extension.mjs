@@ -33,7 +33,11 @@ export const LAZY_PACKAGES = Object.keys(
 const RUNTIME_SINGLE = {
   index: 'src/index.ts',
   worker: 'src/runtime/worker.ts',
-  prepare: 'src/runtime/prepare-main.ts',
+};
+/** CommonJS: the local task entry point and the task runner it loads from V8's code cache. */
+const RUNTIME_CJS = {
+  task: 'src/runtime/task-main.ts',
+  worker: 'src/runtime/worker.ts',
 };
 const RUNTIME_SHARED = {
   cli: 'src/cli/main.ts',
@@ -143,7 +147,7 @@ function checkRuntimeEntries() {
     fs.existsSync(dir)
       ? fs
           .readdirSync(dir)
-          .filter((f) => f.endsWith('.js'))
+          .filter((f) => f.endsWith('.js') || f.endsWith('.cjs'))
           .sort()
       : null;
   const repo = list(path.join(root, 'runtime', 'dist'));
@@ -209,6 +213,14 @@ export async function buildExtension({ log = console.log } = {}) {
       banner: { js: ESM_REQUIRE_BANNER },
     }),
     build({ ...runtimeCommon, entryPoints: RUNTIME_SINGLE }),
+    build({
+      ...runtimeCommon,
+      entryPoints: RUNTIME_CJS,
+      format: 'cjs',
+      outExtension: { '.js': '.cjs' },
+      define: { 'import.meta.url': '__tsflowModuleUrl' },
+      banner: { js: 'const __tsflowModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+    }),
     build({
       ...runtimeCommon,
       entryPoints: RUNTIME_SHARED,

@@ -7,8 +7,29 @@ import fs from 'node:fs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const runtime = path.join(root, 'runtime');
-const outdir = path.join(runtime, 'dist');
-fs.rmSync(outdir, { recursive: true, force: true });
+const dist = path.join(runtime, 'dist');
+
+/**
+ * Builds into `<dir>.next`, then swaps it in with two renames: a `tsflow run` (or a test) that is
+ * running while the repo rebuilds finds either the old files or the new ones, never an empty or
+ * half-written folder, as it did when the build deleted dist/ first.
+ */
+function staged(dir) {
+  const next = `${dir}.next`;
+  fs.rmSync(next, { recursive: true, force: true });
+  return {
+    next,
+    commit() {
+      const old = `${dir}.old-${process.pid}`;
+      if (fs.existsSync(dir)) fs.renameSync(dir, old);
+      fs.renameSync(next, dir);
+      fs.rmSync(old, { recursive: true, force: true });
+    },
+  };
+}
+
+const runtimeOut = staged(dist);
+const outdir = runtimeOut.next;
 
 const started = performance.now();
 const common = {
@@ -32,9 +53,22 @@ await Promise.all([
     ...common,
     entryPoints: {
       index: 'src/index.ts',
+      // Also the entry of `tsflow spin` (under --inspect) and of Batch code packages.
       worker: 'src/runtime/worker.ts',
-      prepare: 'src/runtime/prepare-main.ts',
     },
+  }),
+  // Local task processes: `task.cjs` runs `worker.cjs` (the same runner as CommonJS) from V8's
+  // code cache (see src/runtime/task-main.ts).
+  build({
+    ...common,
+    format: 'cjs',
+    outExtension: { '.js': '.cjs' },
+    entryPoints: {
+      task: 'src/runtime/task-main.ts',
+      worker: 'src/runtime/worker.ts',
+    },
+    define: { 'import.meta.url': '__tsflowModuleUrl' },
+    banner: { js: 'const __tsflowModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
   }),
   // The CLI, the client and the graph share chunks.
   build({
@@ -51,17 +85,18 @@ await Promise.all([
     chunkNames: 'chunks/[name]-[hash]',
   }),
 ]);
+runtimeOut.commit();
 console.log(`built runtime/dist in ${Math.round(performance.now() - started)} ms`);
 
 // The language server: one ESM bundle with vscode-languageserver inside (a cold start loads one
 // file), the graph module from the runtime's source (one implementation), ts-morph external.
 const serverStarted = performance.now();
 const server = path.join(root, 'server');
-fs.rmSync(path.join(server, 'dist'), { recursive: true, force: true });
+const serverOut = staged(path.join(server, 'dist'));
 await build({
   ...common,
   absWorkingDir: server,
-  outdir: path.join(server, 'dist'),
+  outdir: serverOut.next,
   entryPoints: { main: 'src/main.ts', index: 'src/index.ts', protocol: 'src/protocol.ts' },
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
@@ -72,6 +107,7 @@ await build({
     js: "import { createRequire as __tsflowRequire } from 'node:module'; const require = __tsflowRequire(import.meta.url);",
   },
 });
+serverOut.commit();
 console.log(`built server/dist in ${Math.round(performance.now() - serverStarted)} ms`);
 
 // The VS Code extension (out/): client, language server, the runtime it ships, webviews.

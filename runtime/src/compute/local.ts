@@ -1,4 +1,4 @@
-// Local compute: every task is its own OS process (`node worker.js <bundle>`). Processes are
+// Local compute: every task is its own OS process (`node task.cjs <bundle>`). Processes are
 // started ahead of need ("warm") so that a task's start does not wait for Node to boot; each
 // still runs exactly one task, so a crashing step never takes another task or the scheduler down.
 
@@ -9,7 +9,7 @@ import type { TaskSpec } from '../runtime/task-spec.js';
 import type { LineHandler, TaskExit, TaskHandle } from './types.js';
 
 export interface LocalComputeOptions {
-  /** Absolute path of the runtime's `worker.js`. */
+  /** Absolute path of the runtime's task entry point (`task.cjs`). */
   workerScript: string;
   /** Absolute path of the flow bundle every worker imports. */
   bundle: string;

@@ -243,7 +243,12 @@ export class S3Backend implements StorageBackend {
   /** The SDK and a client, created on first use. */
   private client(): Promise<Ready> {
     this.ready ??= (async () => {
-      const [sdk, http, https] = await Promise.all([loadSdk(), import('node:http'), import('node:https')]);
+      const sdk = await loadSdk();
+      // require, not import(): the task runner runs from a code cache, where import() is not
+      // available (util/import-module.ts).
+      const requireHere = createRequire(import.meta.url);
+      const http = requireHere('node:http') as typeof import('node:http');
+      const https = requireHere('node:https') as typeof import('node:https');
       const env = this.opts.env ?? process.env;
       const maxSockets = this.opts.maxSockets ?? 64;
       const maxAttempts =

@@ -113,7 +113,7 @@ export async function launchRun(opts: LaunchOptions): Promise<RunOutcome & { run
   });
   // Task processes boot while the run is being recorded.
   const compute = new LocalCompute({
-    workerScript: path.join(runtimeDist(), 'worker.js'),
+    workerScript: path.join(runtimeDist(), 'task.cjs'),
     bundle: prepared.bundle.path,
     spare: 1,
     ...(isS3Root(opts.datastoreRoot) ? { env: { TSFLOW_PRELOAD_S3: '1' } } : {}),

@@ -10,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { openFlowStore } from '../datastore/index.js';
 import { preloadS3Sdk } from '../datastore/s3-backend.js';
 import { flowRegistry, whileLoadingFlows } from '../flow/main.js';
+import { importModule } from '../util/import-module.js';
 import { runTask } from './run-task.js';
 import { restoreExtraCa } from './extra-ca.js';
 import { mapStack } from './source-map.js';
@@ -79,9 +80,7 @@ async function main(): Promise<number> {
   let mod: Record<string, unknown> | undefined;
   let loadError: unknown;
   try {
-    mod = await whileLoadingFlows(
-      () => import(pathToFileURL(bundle!).href) as Promise<Record<string, unknown>>,
-    );
+    mod = await whileLoadingFlows(() => importModule(pathToFileURL(bundle!).href));
   } catch (err) {
     loadError = err;
   }
