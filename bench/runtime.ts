@@ -4,7 +4,8 @@
 //
 // - a foreach of N trivial tasks with --max-workers 2: wall and CPU (scheduler plus every task
 //   process), and the derived per-task overhead (wall / N, CPU / N)
-// - PetsFlow end to end (cold: first run of an unchanged file; warm: lint cached)
+// - PetsFlow end to end: the first run after install (every cache empty), after an edit (lint and
+//   bundle again, compiler code cache warm), unchanged (lint cached)
 // - the scheduler's peak memory (VmHWM of the `tsflow run` process)
 // CPU comes from /proc/self/stat (cutime + cstime: every waited-for descendant).
 
@@ -121,15 +122,23 @@ if (totals.length >= 2) {
 }
 
 const pets = path.join(REPO, 'examples/petsflow.ts');
-const cold: Measure[] = [];
+const first: Measure[] = [];
+const edited: Measure[] = [];
 const warm: Measure[] = [];
 for (let r = 0; r < reps; r++) {
   const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'tsflow-bench-cache-'));
-  cold.push(await run(['run', pets], root, { TSFLOW_CACHE_DIR: cache }));
-  warm.push(await run(['run', pets], root, { TSFLOW_CACHE_DIR: cache }));
+  // First run after installing: nothing cached (no lint result, no bundle, no code caches).
+  first.push(await run(['run', pets], root, { TSFLOW_CACHE_DIR: cache }));
+  // The everyday case: the user edited the flow, so it is linted and bundled again.
+  const copy = path.join(cache, `petsflow-${r}.ts`);
+  fs.writeFileSync(copy, `${fs.readFileSync(pets, 'utf8')}\n// edited ${r}\n`);
+  edited.push(await run(['run', copy], root, { TSFLOW_CACHE_DIR: cache }));
+  // Run again, unchanged.
+  warm.push(await run(['run', copy], root, { TSFLOW_CACHE_DIR: cache }));
 }
+const sec = (ms: Measure[]) => `${(median(ms.map((m) => m.wallMs)) / 1000).toFixed(2)} s`;
 console.log(
-  `PetsFlow end to end: cold (lint + bundle) ${(median(cold.map((m) => m.wallMs)) / 1000).toFixed(2)} s wall, ` +
-    `warm (lint cached) ${(median(warm.map((m) => m.wallMs)) / 1000).toFixed(2)} s wall; scheduler peak RSS ${Math.max(...warm.map((m) => m.peakMb)).toFixed(0)} MB`,
+  `PetsFlow end to end: first run (empty caches) ${sec(first)}, after an edit (lint + bundle) ${sec(edited)}, ` +
+    `unchanged (lint cached) ${sec(warm)} wall   target < 1.5 s; scheduler peak RSS ${Math.max(...warm.map((m) => m.peakMb)).toFixed(0)} MB`,
 );
 fs.rmSync(root, { recursive: true, force: true });

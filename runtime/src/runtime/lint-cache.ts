@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { FileAnalysis } from '../graph/types.js';
 import { VERSION } from '../version.js';
 import { cacheDir, writeAtomic } from './cache-dir.js';
+import { TYPESCRIPT_FILES, useCodeCache } from './code-cache.js';
 
 export async function analyzeCached(file: string): Promise<FileAnalysis> {
   const text = fs.readFileSync(file, 'utf8');
@@ -18,6 +19,8 @@ export async function analyzeCached(file: string): Promise<FileAnalysis> {
   } catch {
     // Missing or unreadable: analyse below.
   }
+  // The compiler loads from V8's code cache when an earlier lint left one.
+  useCodeCache(TYPESCRIPT_FILES);
   const { analyzeSource } = await import('../graph/index.js');
   const analysis = analyzeSource(file, text);
   if (!analysis.problems.some((p) => p.rule === 'internal-error'))

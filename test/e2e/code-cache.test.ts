@@ -1,6 +1,6 @@
-// Task processes run the task runner from V8's code cache (runtime/src/runtime/task-main.ts):
-// the first run writes it, later runs use it as it is, and a damaged cache costs a compile, never
-// a run.
+// V8 code caches: task processes run the task runner from one (runtime/src/runtime/task-main.ts),
+// and a lint loads the TypeScript compiler from one (code-cache.ts). The first process writes a
+// cache, later ones use it as it is, and a damaged cache costs a compile, never a run.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -8,10 +8,18 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { flowFile, show, tempDir, tsflow } from './helpers.ts';
 
-function cacheFiles(cache: string): string[] {
+function cacheFiles(cache: string, prefix = 'task-runner-'): string[] {
   const dir = path.join(cache, 'v8');
-  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => !f.endsWith('.tmp')) : [];
+  return fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => f.startsWith(prefix) && !f.endsWith('.tmp'))
+        .sort()
+    : [];
 }
+
+const mtimes = (cache: string, files: string[]) =>
+  files.map((f) => fs.statSync(path.join(cache, 'v8', f)).mtimeMs);
 
 async function runLinear(cache: string) {
   const r = await tsflow(['run', flowFile('linear.ts')], {
@@ -51,4 +59,24 @@ test('a damaged cache is rejected, the run succeeds, and the cache is written ag
   const after = fs.readFileSync(file);
   assert.ok(!after.equals(Buffer.alloc(size, 0x5a)), 'the damaged cache was not replaced');
   assert.ok(after.byteLength > 10_000);
+});
+
+test('a lint of a new file loads the TypeScript compiler from the cache the first lint wrote', async () => {
+  const cache = tempDir('tsflow-cache-');
+  const check = async (file: string, flow: string) => {
+    const r = await tsflow(['check', flowFile(file)], { env: { TSFLOW_CACHE_DIR: cache } });
+    assert.equal(r.code, 0, show(r));
+    assert.match(r.stdout, new RegExp(`${flow}: \\d+ steps, no problems`));
+  };
+  await check('linear.ts', 'LinearFlow');
+  const all = cacheFiles(cache, '');
+  // typescript.js, ts-morph-common.js and ts-morph.js
+  const compiler = all.filter((f) => /^(typescript|ts-morph-common|ts-morph)-[0-9a-f]{24}\.bin$/.test(f));
+  assert.equal(compiler.length, 3, `cache files: ${all.join(', ')}`);
+  const before = mtimes(cache, compiler);
+  // Another file misses the lint cache, so the compiler loads again: from the code cache, which
+  // stays as it is (a rejected one would be rewritten).
+  await check('wide.ts', 'WideFlow');
+  assert.deepEqual(cacheFiles(cache, ''), all);
+  assert.deepEqual(mtimes(cache, compiler), before);
 });
