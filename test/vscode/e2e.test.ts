@@ -18,6 +18,7 @@ import {
   outputDir,
   repoRoot,
   screenshot,
+  sleep,
   waitFor,
   webviewFrame,
 } from './harness.ts';
@@ -183,4 +184,38 @@ async function petsflowScenario(): Promise<void> {
     new RegExp(`^PetsFlow/${runId}/join/\\d+/pets$`),
   );
   await screenshot(page, '5-artifact-viewer');
+
+  // Delete run (the tree's context menu): nothing happens until the dialog is confirmed.
+  // The run's folder in the datastore (the workspace's `.tsflow`, wherever it was made).
+  const runsDir = fs
+    .readdirSync(workspace, { recursive: true, encoding: 'utf8' })
+    .map((p) => path.join(workspace, p))
+    .find((p) => p.endsWith(path.join('PetsFlow', runId)) && fs.statSync(p).isDirectory());
+  assert.ok(runsDir, `the run's records under ${workspace}`);
+  const deleteRun = async (button: 'Cancel' | 'Delete') => {
+    await treeRow(runId).click({ button: 'right' });
+    await page
+      .locator('.monaco-menu .action-item', { hasText: 'Delete run' })
+      .first()
+      .click({ timeout: 10_000 });
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 10_000 });
+    assert.match(
+      (await dialog.locator('.dialog-message-container').textContent()) ?? '',
+      new RegExp(`Delete run PetsFlow/${runId}\\?`),
+    );
+    await dialog.locator('.dialog-buttons .monaco-button', { hasText: button }).first().click();
+    await dialog.waitFor({ state: 'detached', timeout: 10_000 });
+  };
+  await deleteRun('Cancel');
+  await sleep(500);
+  assert.ok(fs.existsSync(runsDir), 'cancelled: the run stays');
+  assert.equal(await treeRow(runId).count(), 1);
+  await deleteRun('Delete');
+  await waitFor(
+    'the run to leave the tree',
+    async () => ((await treeRow(runId).count()) === 0 ? true : undefined),
+    30_000,
+  );
+  assert.ok(!fs.existsSync(runsDir), 'its records are gone');
 }

@@ -9,6 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, chromium, type Frame, type FrameLocator, type Page } from 'playwright-core';
+import { sleep, waitFor } from './wait.ts';
 
 export const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 export const outputDir = path.join(repoRoot, 'test-output', 'vscode');
@@ -29,27 +30,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-export async function waitFor<T>(
-  what: string,
-  fn: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end)
-      throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await sleep(250);
-  }
-}
+export { sleep, waitFor };
 
 export interface CodeServerOptions {
   vsix?: string;
@@ -57,6 +38,8 @@ export interface CodeServerOptions {
   workspace: string;
   /** User settings. */
   settings?: Record<string, unknown>;
+  /** Workspace trust on, the folder never trusted and no prompt (restricted mode). Default: off. */
+  untrusted?: boolean;
 }
 
 export class CodeServer {
@@ -83,7 +66,9 @@ export class CodeServer {
           'workbench.startupEditor': 'none',
           'workbench.tips.enabled': false,
           'workbench.enableExperiments': false,
-          'security.workspace.trust.enabled': false,
+          'security.workspace.trust.enabled': this.o.untrusted === true,
+          'security.workspace.trust.startupPrompt': 'never',
+          'security.workspace.trust.emptyWindow': false,
           'telemetry.telemetryLevel': 'off',
           'update.mode': 'none',
           'extensions.autoCheckUpdates': false,
@@ -136,7 +121,7 @@ export class CodeServer {
         `127.0.0.1:${this.port}`,
         '--disable-telemetry',
         '--disable-update-check',
-        '--disable-workspace-trust',
+        ...(this.o.untrusted ? [] : ['--disable-workspace-trust']),
         '--disable-getting-started-override',
         this.o.workspace,
       ],
@@ -203,6 +188,8 @@ export class Browser {
       executablePath: this.executable,
       headless: true,
       viewport: { width: 1600, height: 1000 },
+      // The extension copies pathspecs; the in-host suite reads the clipboard back.
+      permissions: ['clipboard-read', 'clipboard-write'],
       args: [
         '--headless',
         '--no-sandbox',

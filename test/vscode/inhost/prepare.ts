@@ -1,4 +1,4 @@
-// Builds the in-host suite (build/inhost/: index.js + suite.test.js, CommonJS, `vscode` and
+// Builds the in-host suite (build/inhost/: index.js + suite.test.js + untrusted.test.js, CommonJS, `vscode` and
 // `mocha` left to the host and the repo's node_modules) and lays out its workspace.
 
 import fs from 'node:fs';
@@ -14,6 +14,7 @@ export async function buildInhostSuite(): Promise<string> {
     entryPoints: {
       index: path.join(import.meta.dirname, 'index.ts'),
       'suite.test': path.join(import.meta.dirname, 'suite.test.ts'),
+      'untrusted.test': path.join(import.meta.dirname, 'untrusted.test.ts'),
     },
     outdir: out,
     bundle: true,

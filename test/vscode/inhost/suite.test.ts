@@ -8,44 +8,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { TsflowApi } from '../../../client/src/extension.js';
+import { waitFor } from '../wait.ts';
+import { EXTENSION_ID, extensionApi, folder, openGraph, petsFile } from './common.ts';
 
-const EXTENSION_ID = 'tsflow.tsflow-vscode';
 const extra = (globalThis as { __tsflowInhost?: Record<string, unknown> }).__tsflowInhost ?? {};
-
-const folder = () => vscode.workspace.workspaceFolders![0]!.uri.fsPath;
-const petsFile = () => path.join(folder(), 'examples', 'petsflow.ts');
-
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined> | T | undefined,
-  ms = 60_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out: ${what}${last ? ` (${(last as Error).message})` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 let api: TsflowApi;
 
 describe('tsflow extension (in host)', () => {
   before(async () => {
-    const ext = vscode.extensions.getExtension<TsflowApi>(EXTENSION_ID);
-    assert.ok(ext, `${EXTENSION_ID} is loaded`);
     const t0 = performance.now();
-    api = ext.isActive ? ext.exports : await ext.activate();
+    const { api: a, wasActive } = await extensionApi();
+    api = a;
     extra.activation = {
       activateCallMs: performance.now() - t0,
       activateFunctionMs: api.activationMs,
-      wasActive: ext.isActive,
+      wasActive,
     };
   });
 
@@ -61,16 +39,12 @@ describe('tsflow extension (in host)', () => {
 
   it('starts the language server: graph of petsflow.ts and the flow lenses', async () => {
     const uri = vscode.Uri.file(petsFile());
-    await vscode.window.showTextDocument(uri);
-    const g = await until('the graph', async () => {
-      const r = await api.lsp.graph(uri);
-      return r.flows.length > 0 ? r : undefined;
-    });
+    const g = await openGraph(api, petsFile());
     assert.deepEqual(
       g.flows[0]!.steps.map((s) => s.name),
       ['start', 'a', 'b', 'join', 'end'],
     );
-    const lenses = await until('the CodeLenses', async () => {
+    const lenses = await waitFor('the CodeLenses', async () => {
       const l = await vscode.commands.executeCommand<vscode.CodeLens[]>(
         'vscode.executeCodeLensProvider',
         uri,
@@ -89,7 +63,7 @@ describe('tsflow extension (in host)', () => {
     const uri = vscode.Uri.file(petsFile());
     const doc = await vscode.workspace.openTextDocument(uri);
     const at = doc.positionAt(doc.getText().indexOf('FlowSpec'));
-    const hover = await until(
+    const hover = await waitFor(
       'a TypeScript hover on FlowSpec',
       async () => {
         const h = await vscode.commands.executeCommand<vscode.Hover[]>(
@@ -123,7 +97,7 @@ describe('tsflow extension (in host)', () => {
     const runId = await launched.runId;
     assert.ok(runId, 'the run id');
     assert.equal(await launched.exit, 0);
-    const flows = await until('PetsFlow in the tree', async () => {
+    const flows = await waitFor('PetsFlow in the tree', async () => {
       const f = await api.tree.getChildren();
       return f.some((n) => n.kind === 'flow' && n.name === 'PetsFlow') ? f : undefined;
     });
@@ -149,7 +123,7 @@ describe('tsflow extension (in host)', () => {
     assert.equal(alpha.value, 0.9);
 
     api.steps.invalidate();
-    const lenses = await until('step status lenses', async () => {
+    const lenses = await waitFor('step status lenses', async () => {
       const l = await vscode.commands.executeCommand<vscode.CodeLens[]>(
         'vscode.executeCodeLensProvider',
         vscode.Uri.file(file),
@@ -172,6 +146,7 @@ describe('tsflow extension (in host)', () => {
     const resumed = await api.data.run('PetsFlow', resumedId!);
     assert.equal(resumed.status, 'succeeded');
     assert.equal(resumed.originRunId, extra.runId);
+    extra.resumedRunId = resumedId;
     const tasks = await api.data.tasks('PetsFlow', resumedId!, 'a');
     assert.ok(tasks[0]!.originPathspec, 'a was cloned from the origin run');
     const flow = (await api.tree.getChildren()).find((n) => n.kind === 'flow')!;
@@ -183,7 +158,7 @@ describe('tsflow extension (in host)', () => {
 
   it('opens run logs as a highlighted document', async () => {
     await vscode.commands.executeCommand('tsflow.showLogs', `PetsFlow/${extra.runId}/join`);
-    const doc = await until('the log document', () =>
+    const doc = await waitFor('the log document', () =>
       vscode.window.activeTextEditor?.document.uri.scheme === 'tsflow-log'
         ? vscode.window.activeTextEditor.document
         : undefined,
@@ -196,7 +171,7 @@ describe('tsflow extension (in host)', () => {
     const render = async (file: string, flow: string) => {
       const t0 = performance.now();
       const panel = api.dag.show({ uri: vscode.Uri.file(file).toString(), file, flow });
-      const r = await until(`the DAG of ${flow}`, () => panel.lastRender, 120_000);
+      const r = await waitFor(`the DAG of ${flow}`, () => panel.lastRender, 120_000);
       panel.dispose();
       // panelMs: dag.show() to the render's report reaching the extension (not to the poll that
       // saw it); pageMs: the webview page's start to the drawn graph.
@@ -255,7 +230,7 @@ describe('tsflow extension (in host)', () => {
       void launched.exit.then((c) => {
         exited = c;
       });
-      const where = await until(
+      const where = await waitFor(
         'the breakpoint to hit',
         // Stop waiting when spin ended without stopping: the assertion below shows its output.
         () => stoppedAt ?? (exited !== undefined ? `spin exited ${exited} without stopping` : undefined),
@@ -271,5 +246,43 @@ describe('tsflow extension (in host)', () => {
       tracker.dispose();
       vscode.debug.removeBreakpoints([bp]);
     }
+  });
+  it('copies pathspecs to the clipboard from the runs tree', async () => {
+    const flow = (await api.tree.getChildren()).find((n) => n.kind === 'flow' && n.name === 'PetsFlow')!;
+    const run = (await api.tree.getChildren(flow)).find((n) => n.kind === 'run' && n.id === extra.runId)!;
+    assert.ok(run?.kind === 'run');
+    const [step] = await api.tree.getChildren(run);
+    assert.ok(step?.kind === 'step');
+    for (const [node, text] of [
+      [run, `PetsFlow/${extra.runId}`],
+      [step, `PetsFlow/${extra.runId}/${step.name}`],
+      [flow, 'PetsFlow'],
+    ] as const) {
+      await vscode.env.clipboard.writeText('');
+      await vscode.commands.executeCommand('tsflow.tree.copyPathspec', node);
+      assert.equal(await vscode.env.clipboard.readText(), text);
+    }
+  });
+
+  it('deletes no run without its confirmation', async () => {
+    // VS Code shows no modal dialog while extension tests run (its dialog service refuses them):
+    // to the extension the confirmation is dismissed or fails, and the run must stay. The e2e test
+    // answers the real dialog.
+    const id = String(extra.resumedRunId);
+    assert.ok(extra.resumedRunId, 'the resumed run of an earlier test');
+    const flow = (await api.tree.getChildren()).find((n) => n.kind === 'flow' && n.name === 'PetsFlow')!;
+    const victim = (await api.tree.getChildren(flow)).find((n) => n.kind === 'run' && n.id === id);
+    assert.ok(victim?.kind === 'run');
+    const outcome = await Promise.race([
+      Promise.resolve(vscode.commands.executeCommand('tsflow.tree.deleteRun', victim)).then(
+        () => 'dismissed',
+        (e: Error) => `refused: ${e.message}`,
+      ),
+      new Promise<string>((r) => setTimeout(() => r('pending'), 20_000)),
+    ]);
+    assert.notEqual(outcome, 'pending', 'the confirmation neither showed nor came back');
+    extra.deleteWithoutConfirmation = outcome;
+    assert.equal((await api.data.run('PetsFlow', id)).status, 'succeeded');
+    assert.ok((await api.tree.getChildren(flow)).some((n) => n.kind === 'run' && n.id === id));
   });
 });
