@@ -144,12 +144,16 @@ describe('S3 failures (Ceph RADOS gateway)', { skip }, () => {
     assert.equal(resumed.code, 0, show(resumed));
     const run = await Run.get(`RandomBlobFlow/${runIdOf(resumed)}`, { datastoreRoot: root });
     assert.equal(((await run.data.blob) as Buffer).length, 80 * 1024 * 1024);
-    // Tidy the killed upload (a bucket lifecycle rule would do this in production).
-    const { AbortMultipartUploadCommand } = await import('@aws-sdk/client-s3');
-    for (const u of await uploads())
-      await client.send(
-        new AbortMultipartUploadCommand({ Bucket: c.bucket, Key: u.Key!, UploadId: u.UploadId! }),
-      );
+    // gc aborts the killed upload once it is older than the grace period, not before.
+    const gc = (grace: string) => tsflow(['gc', 'RandomBlobFlow', '--grace-minutes', grace], { root, env });
+    const young = await gc('60');
+    assert.equal(young.code, 0, show(young));
+    assert.doesNotMatch(young.stdout, /unfinished uploads/);
+    assert.equal((await uploads()).length, 1);
+    const old = await gc('0');
+    assert.equal(old.code, 0, show(old));
+    assert.match(old.stdout, /aborted 1 unfinished uploads/);
+    assert.deepEqual(await uploads(), []);
     client.destroy();
   });
 

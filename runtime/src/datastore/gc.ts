@@ -20,6 +20,8 @@ export interface GcResult {
   deletedBytes: number;
   /** Unreferenced but inside the grace period. */
   keptRecent: number;
+  /** Unfinished multipart uploads (S3) older than the grace period, aborted: a task killed mid-upload leaves one. */
+  abortedUploads: number;
 }
 
 const LIMIT = 32;
@@ -60,7 +62,17 @@ export async function collectGarbage(store: FlowStore, opts: GcOptions = {}): Pr
     }
   }
   const refs = await referencedBlobs(store);
-  const result: GcResult = { blobs: blobs.length, referenced: 0, deleted: 0, deletedBytes: 0, keptRecent: 0 };
+  const result: GcResult = {
+    blobs: blobs.length,
+    referenced: 0,
+    deleted: 0,
+    deletedBytes: 0,
+    keptRecent: 0,
+    abortedUploads: 0,
+  };
+  // An upload still going is younger than the grace period, like a blob still being referenced.
+  if (backend.abortUploadsStartedBefore)
+    result.abortedUploads = await backend.abortUploadsStartedBefore(dataPrefix, now - grace, opts.dryRun);
   await inBatches(blobs, async (key) => {
     const sha = key.slice(key.lastIndexOf('/') + 1);
     if (refs.has(sha)) {

@@ -609,6 +609,35 @@ export class S3Backend implements StorageBackend {
     }
   }
 
+  async abortUploadsStartedBefore(prefix: string, before: number, dryRun = false): Promise<number> {
+    const folder = this.folder(prefix);
+    const { sdk, client } = await this.client();
+    const Bucket = this.location.bucket;
+    let count = 0;
+    let KeyMarker: string | undefined;
+    let UploadIdMarker: string | undefined;
+    try {
+      for (;;) {
+        const page = await client.send(
+          new sdk.ListMultipartUploadsCommand({ Bucket, Prefix: folder, KeyMarker, UploadIdMarker }),
+        );
+        for (const u of page.Uploads ?? []) {
+          if (!u.Key || !u.UploadId || !u.Initiated || u.Initiated.getTime() >= before) continue;
+          count++;
+          if (!dryRun)
+            await client.send(
+              new sdk.AbortMultipartUploadCommand({ Bucket, Key: u.Key, UploadId: u.UploadId }),
+            );
+        }
+        if (!page.IsTruncated) return count;
+        KeyMarker = page.NextKeyMarker;
+        UploadIdMarker = page.NextUploadIdMarker;
+      }
+    } catch (e) {
+      throw this.fail('ABORT unfinished uploads', `${this.url(folder)}*`, e);
+    }
+  }
+
   async deletePrefix(prefix: string): Promise<void> {
     if (prefix.replace(/\/+$/, '') === '')
       throw new Error('deletePrefix: refusing to delete the datastore root');

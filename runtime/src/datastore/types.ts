@@ -54,6 +54,12 @@ export interface StorageBackend {
   delete(key: string): Promise<void>;
   /** Removes everything under a prefix. */
   deletePrefix(prefix: string): Promise<void>;
+  /**
+   * Backends with multipart uploads (S3): aborts the unfinished uploads under a prefix started
+   * before `before` (ms since the epoch), e.g. of a task killed mid-upload, which otherwise stay
+   * (and are billed) forever. Returns how many there were; `dryRun` only counts them.
+   */
+  abortUploadsStartedBefore?(prefix: string, before: number, dryRun?: boolean): Promise<number>;
   /** Appends to a log object (local: a plain append; remote backends buffer and upload). */
   append(key: string, data: string): Promise<void>;
 }

@@ -122,7 +122,10 @@ export const gcCommand: Command = {
     else {
       print(
         `${flow}: ${r.blobs} blobs, ${r.referenced} in use, ${args.options['dry-run'] ? 'would delete' : 'deleted'} ${r.deleted} (${(r.deletedBytes / 1e6).toFixed(1)} MB)` +
-          (r.keptRecent > 0 ? `, kept ${r.keptRecent} unreferenced but younger than the grace period` : ''),
+          (r.keptRecent > 0 ? `, kept ${r.keptRecent} unreferenced but younger than the grace period` : '') +
+          (r.abortedUploads > 0
+            ? `; ${args.options['dry-run'] ? 'would abort' : 'aborted'} ${r.abortedUploads} unfinished uploads`
+            : ''),
       );
     }
     return 0;
