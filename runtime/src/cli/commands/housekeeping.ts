@@ -82,7 +82,7 @@ const GC_OPTIONS = [
     name: 'grace-minutes',
     kind: 'number',
     value: 'N',
-    help: 'keep unreferenced blobs younger than this (protects runs that are writing)',
+    help: 'keep unreferenced blobs and unfinished uploads younger than this (protects runs that are writing)',
     default: 60,
     min: 0,
   },
