@@ -49,7 +49,11 @@ export class BackendFlowStore implements FlowStore {
   // ---- helpers ----
 
   private async readJson<T>(key: string): Promise<T | null> {
-    const buf = await this.backend.get(key);
+    // Records are small: on local disk a synchronous read is a few system calls, where the
+    // promise-based one makes four thread-pool round trips (open, fstat, read, close), which the
+    // scheduler paid several times per task.
+    const getSync = this.backend.getSync;
+    const buf = getSync ? getSync(key) : await this.backend.get(key);
     return buf ? this.parseJson<T>(key, buf) : null;
   }
 
