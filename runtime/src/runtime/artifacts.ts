@@ -4,8 +4,13 @@
 //
 // Getters are synchronous, and a remote backend (S3) cannot be read synchronously: there the
 // task prefetches, in parallel and before the step runs, the bytes of every artifact the step
-// can read, and the getters decode them from memory. The local backend stays lazy.
+// can read, and the getters decode them from memory. The local backend stays lazy. Prefetched
+// bytes beyond a memory budget (TSFLOW_PREFETCH_MEMORY_MB, default 512) wait in files on local
+// disk instead, so a join over many large inputs does not hold them all in memory at once.
 
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { deserializeValue, V8_ENCODING } from '../datastore/serialize.js';
 import type { ArtifactRef, FlowStore } from '../datastore/types.js';
 
@@ -14,18 +19,45 @@ interface Loaded {
   value: unknown;
 }
 
+/** Prefetched bytes that did not fit the memory budget: a file in the binder's spill folder. */
+interface Spilled {
+  file: string;
+}
+
+export interface BinderOptions {
+  /** Prefetched bytes kept in memory at most; the rest go to local files (default: TSFLOW_PREFETCH_MEMORY_MB or 512 MB). */
+  memoryBudgetBytes?: number;
+}
+
+function defaultBudget(): number {
+  const raw = process.env.TSFLOW_PREFETCH_MEMORY_MB;
+  if (raw === undefined || raw === '') return 512e6;
+  const mb = Number(raw);
+  if (!Number.isFinite(mb) || mb < 0)
+    throw new Error(`TSFLOW_PREFETCH_MEMORY_MB must be a number of megabytes (0 or more), not '${raw}'`);
+  return mb * 1e6;
+}
+
 /** Tracks the artifacts bound into one flow instance (or one read-only join input). */
 export class ArtifactBinder {
   private readonly loaded = new Map<string, Loaded>();
-  /** Prefetched serialized bytes by sha (remote backends only). */
-  private prefetched: Map<string, Buffer> | undefined;
+  /** Prefetched serialized bytes by sha (remote backends only), in memory or spilled to a file. */
+  private prefetched: Map<string, Buffer | Spilled> | undefined;
+  private readonly budget: number;
+  private inMemory = 0;
+  private spillDir: string | undefined;
+  /** Bytes prefetched into memory and into spill files (for tests and diagnostics). */
+  readonly stats = { memoryBytes: 0, spilledBytes: 0 };
   /** Shas whose prefetched bytes a value already views (raw encodings decode without a copy). */
   private readonly handedOut = new Set<string>();
 
   constructor(
     private readonly store: FlowStore,
     private readonly pathspec: string,
-  ) {}
+    opts: BinderOptions = {},
+  ) {
+    this.budget = opts.memoryBudgetBytes ?? defaultBudget();
+  }
 
   /** Whether this store needs `prefetch` (its backend has no synchronous reads). */
   get needsPrefetch(): boolean {
@@ -48,19 +80,40 @@ export class ArtifactBinder {
     const queue = [...todo.values()];
     const worker = async () => {
       for (let r = queue.shift(); r; r = queue.shift()) {
-        cache.set(
-          r.ref.sha,
-          await this.store.loadArtifactBytes(r.ref, { artifact: r.name, pathspec: r.pathspec }),
-        );
+        const bytes = await this.store.loadArtifactBytes(r.ref, { artifact: r.name, pathspec: r.pathspec });
+        if (this.inMemory + bytes.byteLength <= this.budget) {
+          this.inMemory += bytes.byteLength;
+          this.stats.memoryBytes += bytes.byteLength;
+          cache.set(r.ref.sha, bytes);
+        } else {
+          // Written whole before it is listed: a getter never reads a partial file.
+          const file = path.join(this.spillFolder(), r.ref.sha);
+          fs.writeFileSync(file, bytes);
+          this.stats.spilledBytes += bytes.byteLength;
+          cache.set(r.ref.sha, { file });
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
   }
 
+  /** A folder of this process's own for spilled bytes (a task process runs one task), removed when it exits. */
+  private spillFolder(): string {
+    if (!this.spillDir) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsflow-prefetch-'));
+      this.spillDir = dir;
+      process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+    }
+    return this.spillDir;
+  }
+
   load(name: string, ref: ArtifactRef, pathspec = this.pathspec): unknown {
     const ctx = { artifact: name, pathspec };
-    const bytes = this.prefetched?.get(ref.sha);
-    if (!bytes) return this.store.loadArtifactSync(ref, ctx);
+    const entry = this.prefetched?.get(ref.sha);
+    if (!entry) return this.store.loadArtifactSync(ref, ctx);
+    // A spilled blob was verified when fetched; every read of its file is a fresh buffer.
+    if (!Buffer.isBuffer(entry)) return deserializeValue(fs.readFileSync(entry.file), ref.encoding, ctx);
+    const bytes = entry;
     // Every load gets its own value, as a fresh read would: v8 always builds new objects, but a
     // raw value views its bytes, so only the first one may use the prefetched buffer itself.
     const own = ref.encoding !== V8_ENCODING && this.handedOut.has(ref.sha) ? Buffer.from(bytes) : bytes;

@@ -95,3 +95,39 @@ describe('ArtifactBinder.prefetch', () => {
     assert.deepEqual(binder.load('x', ref), { big: 'value' });
   });
 });
+
+describe('ArtifactBinder.prefetch beyond its memory budget', () => {
+  it('keeps what fits in memory, spills the rest to local files, and every value loads whole', async () => {
+    const backend = remoteLike(path.join(tmp, 'remote-spill'));
+    const store = new BackendFlowStore(backend, 'PF');
+    const ctx = { artifact: 'x', pathspec: 'PF/1/start/1' };
+    // Three inputs of a join, 4 MB each, with a budget that holds one of them.
+    const values = [1, 2, 3].map((k) => Float64Array.from({ length: 500_000 }, (_, i) => i * k));
+    const refs = await Promise.all(values.map((v) => store.saveArtifact(v, ctx)));
+    const binder = new ArtifactBinder(store, 'PF/1/join/5', { memoryBudgetBytes: 5e6 });
+    await binder.prefetch(refs.map((ref, i) => ({ name: 'v', ref, pathspec: `PF/1/body/${i + 2}` })));
+    assert.equal(backend.gets.length, 3);
+    assert.equal(binder.stats.memoryBytes, 4e6);
+    assert.equal(binder.stats.spilledBytes, 8e6);
+    refs.forEach((ref, i) => {
+      // Twice: a spilled value is read afresh each time, never shared.
+      const a = binder.load('v', ref, `PF/1/body/${i + 2}`) as Float64Array;
+      const b = binder.load('v', ref, `PF/1/body/${i + 2}`) as Float64Array;
+      assert.deepEqual(a, values[i]);
+      assert.deepEqual(b, values[i]);
+      a[1] = -1;
+      assert.equal(b[1], values[i]![1]);
+    });
+    assert.equal(backend.gets.length, 3, 'no second fetch');
+  });
+
+  it('refuses a budget that is not a number, naming the variable', () => {
+    const store = new BackendFlowStore(remoteLike(path.join(tmp, 'remote-bad')), 'PF');
+    process.env.TSFLOW_PREFETCH_MEMORY_MB = 'lots';
+    try {
+      assert.throws(() => new ArtifactBinder(store, 'PF/1/a/1'), /TSFLOW_PREFETCH_MEMORY_MB .*'lots'/);
+    } finally {
+      delete process.env.TSFLOW_PREFETCH_MEMORY_MB;
+    }
+  });
+});
