@@ -1,6 +1,6 @@
 // Builds the VS Code extension into out/ (the layout is the same in the repo and in the .vsix):
 //   out/extension.js      the extension host side (client/), CommonJS, `vscode` external
-//   out/server.mjs        the language server (server/), ts-morph bundled in
+//   out/server.mjs        the language server (server/), TypeScript's compiler bundled in
 //   out/runtime/          the runtime the extension runs flows with: bin/tsflow.js + dist/, with
 //                         every pure-JS dependency bundled; only native packages (esbuild, snappy)
 //                         stay outside, shipped in the .vsix's node_modules/
@@ -46,7 +46,7 @@ const RUNTIME_SHARED = {
   prepare: 'src/runtime/prepare-main.ts',
 };
 
-// Bundled CommonJS packages (ts-morph's TypeScript) call require() and read __filename / __dirname.
+// Bundled CommonJS packages (TypeScript) call require() and read __filename / __dirname.
 /**
  * The DAG panel draws flowcharts only: Mermaid's other diagram types (and KaTeX, for math in
  * labels, which the panel never has: it escapes `$`) are loaded through dynamic imports from its
@@ -225,13 +225,13 @@ export async function buildExtension({ log = console.log } = {}) {
       define: { 'import.meta.url': '__tsflowImportMetaUrl' },
       banner: { js: "const __tsflowImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
     }),
-    // The language server, as one ESM file with ts-morph inside.
+    // The language server, as one ESM file with TypeScript inside.
     build({
       ...node,
       entryPoints: [path.join(root, 'client/src/server-main.ts')],
       outfile: path.join(out, 'server.mjs'),
       format: 'esm',
-      // No source map: ts-morph's would be 20 MB and take most of the build.
+      // No source map: TypeScript's would be 20 MB and take most of the build.
       minifySyntax: true,
       minifyWhitespace: true,
       banner: { js: ESM_REQUIRE_BANNER },

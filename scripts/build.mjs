@@ -28,6 +28,29 @@ function staged(dir) {
   };
 }
 
+/**
+ * `import ts from 'typescript'` becomes `require('typescript')`: Node's ES module loader compiles
+ * the CommonJS files it imports itself, past the hook that serves them from a V8 code cache
+ * (src/runtime/code-cache.ts); a require goes through it. Needs `require` in scope (REQUIRE_BANNER).
+ */
+const typescriptViaRequire = {
+  name: 'typescript-via-require',
+  setup(b) {
+    b.onResolve({ filter: /^typescript$/ }, (args) =>
+      // The wrapper's own require stays a require of the real package.
+      args.namespace === 'typescript-via-require'
+        ? { path: 'typescript', external: true }
+        : { path: 'typescript', namespace: 'typescript-via-require' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'typescript-via-require' }, () => ({
+      contents: "module.exports = require('typescript');",
+      loader: 'js',
+    }));
+  },
+};
+const REQUIRE_BANNER =
+  "import { createRequire as __tsflowRequire } from 'node:module'; const require = __tsflowRequire(import.meta.url);";
+
 const runtimeOut = staged(dist);
 const outdir = runtimeOut.next;
 
@@ -40,7 +63,7 @@ const common = {
   platform: 'node',
   target: 'node20',
   sourcemap: 'linked',
-  // Dependencies stay external: ts-morph is large and only the linter loads it; esbuild and
+  // Dependencies stay external: TypeScript is large and only the linter loads it; esbuild and
   // snappy ship native binaries.
   packages: 'external',
   logLevel: 'warning',
@@ -73,7 +96,7 @@ await Promise.all([
   // The CLI, the client and the graph share chunks.
   build({
     ...common,
-    // prepare.js is here so the graph module (and ts-morph) stays a chunk it loads only when
+    // prepare.js is here so the graph module (and TypeScript) stays a chunk it loads only when
     // the lint cache misses.
     entryPoints: {
       cli: 'src/cli/main.ts',
@@ -83,13 +106,16 @@ await Promise.all([
     },
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
+    plugins: [typescriptViaRequire],
+    banner: { js: REQUIRE_BANNER },
   }),
 ]);
 runtimeOut.commit();
 console.log(`built runtime/dist in ${Math.round(performance.now() - started)} ms`);
 
 // The language server: one ESM bundle with vscode-languageserver inside (a cold start loads one
-// file), the graph module from the runtime's source (one implementation), ts-morph external.
+// file), the graph module from the runtime's source (one implementation), TypeScript external (a
+// CommonJS file, so a V8 code cache can serve it: runtime/src/runtime/code-cache.ts).
 const serverStarted = performance.now();
 const server = path.join(root, 'server');
 const serverOut = staged(path.join(server, 'dist'));
@@ -97,12 +123,18 @@ await build({
   ...common,
   absWorkingDir: server,
   outdir: serverOut.next,
-  entryPoints: { main: 'src/main.ts', index: 'src/index.ts', protocol: 'src/protocol.ts' },
+  entryPoints: {
+    main: 'src/main.ts',
+    index: 'src/index.ts',
+    protocol: 'src/protocol.ts',
+    'code-cache': 'src/code-cache.ts',
+  },
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
   packages: undefined,
-  external: ['ts-morph'],
-  // The bundled CommonJS packages call require() for Node built-ins.
+  external: ['typescript'],
+  plugins: [typescriptViaRequire],
+  // The bundled CommonJS packages call require() for Node built-ins (and TypeScript, above).
   banner: {
     js: "import { createRequire as __tsflowRequire } from 'node:module'; const require = __tsflowRequire(import.meta.url);",
   },

@@ -1,4 +1,4 @@
-// The `tsflow` package: what a flow file imports. Kept light (no ts-morph, no CLI) because every
+// The `tsflow` package: what a flow file imports. Kept light (no TypeScript compiler, no CLI) because every
 // task process loads it.
 export { FlowSpec } from './flow/spec.js';
 export {

@@ -65,7 +65,7 @@ export function main(flowClass: FlowClass): void {
   const [command = 'show', ...rest] = process.argv.slice(2);
   const argv = command.startsWith('-') ? [command, ...rest] : [command, entry, ...rest];
   // A computed specifier so bundlers leave the CLI out of the flow API bundle (every task process
-  // loads that bundle; the CLI pulls in esbuild and ts-morph). Resolves to dist/cli.js.
+  // loads that bundle; the CLI pulls in esbuild and TypeScript). Resolves to dist/cli.js.
   const cliUrl = new URL('./cli.js', import.meta.url).href;
   void (import(cliUrl) as Promise<typeof import('../cli/main.js')>).then(
     (cli) =>

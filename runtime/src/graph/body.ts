@@ -2,7 +2,7 @@
 // call (the tail one and misplaced ones). Raw TypeScript nodes rather than ts-morph wrappers:
 // wrapping every node of a 1,000-line file costs ~10x the parse, and this runs per keystroke.
 
-import { ts } from 'ts-morph';
+import ts from 'typescript';
 import { isThisNextCall } from './tail.js';
 
 // `ts.*` members are getters on TypeScript's bundled namespace: read once, not once per node.

@@ -1,6 +1,6 @@
 // Reading a step's decorators (`@retry({ times: 3 })`) into plain data.
 
-import { ts } from 'ts-morph';
+import ts from 'typescript';
 import { resolveName, type TsflowNames } from './imports.js';
 import { literalValue, propertyKey } from './literal.js';
 import { nodeRange } from './source.js';

@@ -1,6 +1,6 @@
 // Documentation comments of classes and steps, for `tsflow show` and hovers.
 
-import { ts } from 'ts-morph';
+import ts from 'typescript';
 
 function cleanBlock(text: string): string {
   return text

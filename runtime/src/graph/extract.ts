@@ -2,7 +2,7 @@
 // facts the linter needs. Never throws on a parse problem: TypeScript's parser recovers from any
 // input, and every step here tolerates the partial trees it produces.
 
-import { ts } from 'ts-morph';
+import ts from 'typescript';
 import { checkBalance } from './balance.js';
 import { scanBody } from './body.js';
 import { type ReadDecorator, readDecorator } from './decorators.js';

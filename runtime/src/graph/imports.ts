@@ -4,7 +4,7 @@
 // being typed may not have its imports yet). A named import of one of tsflow's export names counts
 // whatever the module, because examples and tests import the runtime by relative path.
 
-import { ts } from 'ts-morph';
+import ts from 'typescript';
 
 export interface TsflowNames {
   /** Local name → exported name, for named imports from tsflow (`s` → `step`). */

@@ -1,7 +1,7 @@
 // The graph module: static DAG extraction and lint, one implementation for the CLI (`check`,
 // `show`, `graph`, `run`), the scheduler and the language server. `transition.ts` (the run-time
 // check) is deliberately not re-exported through anything heavier than itself: task workers import
-// it directly to avoid loading ts-morph.
+// it directly to avoid loading the TypeScript compiler.
 
 export { analyzeFile, analyzeSource, formatProblem } from './analyze.js';
 export { lintGraph, RULES } from './lint.js';

@@ -2,7 +2,7 @@
 // options). Only what is certain without running code counts: anything else is "not literal" and
 // the callers skip the checks that would need it rather than guess.
 
-import { ts } from 'ts-morph';
+import ts from 'typescript';
 
 /** Result of evaluating an expression statically: `ok: false` when it is not a plain literal. */
 export type Literal = { ok: true; value: unknown } | { ok: false };

@@ -2,7 +2,7 @@
 // Mirrors how the runtime types a parameter (explicit `type`, else from the default, else string)
 // so `tsflow show` and the language server describe the same options the CLI accepts.
 
-import { ts } from 'ts-morph';
+import ts from 'typescript';
 import { resolveName, type TsflowNames } from './imports.js';
 import { literalValue, propertyKey, stringLiteral } from './literal.js';
 import { nodeRange } from './source.js';

@@ -3,7 +3,7 @@
 // the class over raw TypeScript nodes, like body.ts, and only when asked: the CLI and the
 // scheduler never pay for it.
 
-import { ts } from 'ts-morph';
+import ts from 'typescript';
 import { isWriteTarget } from './body.js';
 import { propertyKey } from './literal.js';
 import { memberName } from './parameters.js';

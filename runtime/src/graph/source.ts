@@ -5,7 +5,7 @@
 // edited span, so a keystroke allocates a few nodes instead of a whole new tree.
 
 import path from 'node:path';
-import { ts } from 'ts-morph';
+import ts from 'typescript';
 import type { Range } from './types.js';
 
 // Read once: members of TypeScript's bundled namespace are getters, and this runs per node.

@@ -2,7 +2,7 @@
 // wrong when it is not one of the four forms. Parsing and validating are one act here: the form
 // decides the kind of the step, so the reason it matches no form is found on the way.
 
-import { ts } from 'ts-morph';
+import ts from 'typescript';
 import type { Issue } from './facts.js';
 import { propertyKey, stringLiteral } from './literal.js';
 import { IDENTIFIER_PATTERN } from './names.js';

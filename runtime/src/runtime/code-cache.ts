@@ -26,9 +26,8 @@ interface ModuleStatics {
   _cache: unknown;
 }
 
-/** The TypeScript compiler and ts-morph, as installed next to the runtime. */
-export const TYPESCRIPT_FILES =
-  /[\\/]node_modules[\\/](?:@ts-morph[\\/]common[\\/]dist[\\/](?:typescript|ts-morph-common)|ts-morph[\\/]dist[\\/]ts-morph)\.js$/;
+/** The TypeScript compiler, as installed next to the runtime. */
+export const TYPESCRIPT_FILES = /[\\/]node_modules[\\/]typescript[\\/]lib[\\/]typescript\.js$/;
 
 const pending: { file: string; script: vm.Script }[] = [];
 let installed = false;

@@ -70,7 +70,7 @@ describe('checkTransition', () => {
     assert.match(checkTransition(step(split, 'a'), { next: [] })!, /finished without calling this\.next/);
   });
 
-  it('stays free of ts-morph so task workers load it cheaply', () => {
+  it('stays free of the TypeScript compiler so task workers load it cheaply', () => {
     const src = fs.readFileSync(new URL('../../../runtime/src/graph/transition.ts', import.meta.url), 'utf8');
     const imports = [...src.matchAll(/^import .* from '([^']+)';/gm)].map((m) => m[1]);
     assert.deepEqual(imports, ['./types.js']);
