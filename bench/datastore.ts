@@ -1,8 +1,10 @@
 // Datastore throughput and per-task record overhead. Prints figures; asserts nothing.
 //   node --import tsx bench/datastore.ts [--only arrays|objects|records] [--keep]
 // Artifact figures are save (serialize + hash + compress + write) and load (read + decompress +
-// verify + deserialize) through FlowStore, each on a fresh datastore so nothing is deduplicated.
+// verify + deserialize) through FlowStore, each on a fresh datastore so nothing is deduplicated;
+// loads run in a fresh process (bench/support/load-artifact.ts), as in the task that reads it.
 
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,8 +31,22 @@ async function artifact(label: string, make: () => unknown, bytes: number, reps 
     const store = fresh(`${label.replace(/\W+/g, '-')}-${r}`);
     const ctx = { artifact: 'x', pathspec: 'BenchFlow/1/start/1' };
     const [ref, save] = await time(() => store.saveArtifact(value, ctx));
-    const [, load] = await time(() => store.loadArtifact(ref, ctx));
-    const [, loadSync] = await time(() => store.loadArtifactSync(ref, ctx));
+    // Loads run in a process of their own, as in the task that reads the artifact: not beside
+    // the value that was saved, whose heap would make the loading process's GC work for it.
+    const child = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        path.join(import.meta.dirname, 'support/load-artifact.ts'),
+        store.backend.root,
+        'BenchFlow',
+        JSON.stringify(ref),
+      ],
+      { encoding: 'utf8' },
+    );
+    if (child.status !== 0) throw new Error(`load-artifact failed: ${child.stderr}`);
+    const { load, loadSync } = JSON.parse(child.stdout) as { load: number; loadSync: number };
     const size = bytes || ref.size;
     const rate = (ms: number) => `${((size / MB) * (1000 / ms)).toFixed(0)} MB/s`;
     console.log(
