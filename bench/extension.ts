@@ -296,3 +296,6 @@ const want = (p: string) => parts.length === 0 || parts.includes(p);
 if (want('activation') || want('tree')) await activation();
 if (want('tree')) await treeExpansion();
 if (want('dag')) await dagRender();
+// The extension activated against the stand-in API and Playwright's connection together can
+// leave a handle open (the whole bench then never exited); every figure is printed by now.
+process.exit(0);
