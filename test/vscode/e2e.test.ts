@@ -194,12 +194,18 @@ async function petsflowScenario(): Promise<void> {
   assert.ok(runsDir, `the run's records under ${workspace}`);
   const deleteRun = async (button: 'Cancel' | 'Delete') => {
     await treeRow(runId).click({ button: 'right' });
-    await page
-      .locator('.monaco-menu .action-item', { hasText: 'Delete run' })
-      .first()
-      .click({ timeout: 10_000 });
+    const item = page.locator('.monaco-menu .action-item', { hasText: 'Delete run' }).first();
+    await item.hover({ timeout: 10_000 });
+    await item.click({ timeout: 10_000 });
     const dialog = page.locator('.monaco-dialog-box');
-    await dialog.waitFor({ timeout: 10_000 });
+    try {
+      await dialog.waitFor({ timeout: 3_000 });
+    } catch {
+      // Monaco's menus act on mouse-up and can miss a click that lands while the menu is still
+      // opening (seen under load): the item is highlighted, so Enter chooses it.
+      if (await item.isVisible()) await page.keyboard.press('Enter');
+      await dialog.waitFor({ timeout: 10_000 });
+    }
     assert.match(
       (await dialog.locator('.dialog-message-container').textContent()) ?? '',
       new RegExp(`Delete run PetsFlow/${runId}\\?`),
