@@ -1,10 +1,10 @@
-// V8 code caches for big CommonJS files a short process loads, e.g. the TypeScript compiler that a
-// lint loads (9 MB of JavaScript: about half a second of parsing and compiling on every cold
-// lint, against a tenth of that to deserialize its cache). Node 20 has no compile cache of its
-// own. The cache of a file lives in the tsflow cache folder, keyed by the file's path, size and
-// time and Node's version and flags; a process that finds none, or one V8 rejects, writes one on
-// exit, holding every function it compiled. Nothing here can fail a load: any trouble with the
-// cache falls back to Node's own compile.
+// V8 code caches for CommonJS code a short process loads: the TypeScript compiler that a lint
+// loads (9 MB of JavaScript: about half a second of parsing and compiling on every cold lint,
+// against a tenth of that to deserialize its cache) through `useCodeCache`, and the task runner
+// (task-main.ts) through `compileCached`. Node 20 has no compile cache of its own. Caches live in
+// the tsflow cache folder; a process that finds none, or one V8 rejects, writes one on exit,
+// holding every function it compiled. Nothing here can fail a load: any trouble with the cache
+// falls back to a compile from source.
 
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -32,14 +32,47 @@ export const TYPESCRIPT_FILES = /[\\/]node_modules[\\/]typescript[\\/]lib[\\/]ty
 const pending: { file: string; script: vm.Script }[] = [];
 let installed = false;
 
-function cacheFileFor(filename: string): string {
-  const st = fs.statSync(filename);
+/** Writes the caches of this process's scripts that had none (or a rejected one) when it exits. */
+function writeOnExit(file: string, script: vm.Script): void {
+  if (pending.length === 0) {
+    process.once('exit', () => {
+      for (const p of pending.splice(0)) {
+        try {
+          writeAtomic(p.file, p.script.createCachedData());
+        } catch {
+          // A read-only or full disk costs the next process a compile, nothing more.
+        }
+      }
+    });
+  }
+  pending.push({ file, script });
+}
+
+/**
+ * CommonJS `source` (unwrapped) compiled from the cache file `<name>-<key>.bin`, where the key
+ * hashes `identity` (what makes this code this code: its content, or its path, size and time)
+ * with Node's version and flags: V8 checks a cache against the source's length only, and rejects
+ * one made under other flags, so processes started with other flags keep caches of their own.
+ * Without a usable cache the source is compiled and its cache written when the process exits.
+ */
+export function compileCached(filename: string, source: string, name: string, identity: string): vm.Script {
   const key = crypto
     .createHash('sha1')
-    .update(`${filename}\0${st.size}\0${st.mtimeMs}\0${process.version}\0${process.execArgv.join(' ')}`)
+    .update(`${process.version}\0${process.execArgv.join(' ')}\0`)
+    .update(identity)
     .digest('hex')
     .slice(0, 24);
-  return path.join(cacheDir('v8'), `${path.basename(filename, '.js')}-${key}.bin`);
+  let cacheFile: string | undefined;
+  let cachedData: Buffer | undefined;
+  try {
+    cacheFile = path.join(cacheDir('v8'), `${name}-${key}.bin`);
+    cachedData = fs.readFileSync(cacheFile);
+  } catch {
+    // No cache yet (or no cache folder at all): compile from source.
+  }
+  const script = new vm.Script(Module.wrap(source), { filename, cachedData });
+  if (cacheFile && (cachedData === undefined || script.cachedDataRejected)) writeOnExit(cacheFile, script);
+  return script;
 }
 
 /** Compiles CommonJS files whose path matches `files` from (and into) V8 code caches. */
@@ -50,16 +83,14 @@ export function useCodeCache(files: RegExp): void {
   const original = statics.prototype._compile;
   statics.prototype._compile = function _compile(this: CjsModule, content: string, filename: string) {
     if (!files.test(filename)) return original.call(this, content, filename);
-    let cacheFile: string;
-    let cachedData: Buffer | undefined;
+    let st: fs.Stats;
     try {
-      cacheFile = cacheFileFor(filename);
-      if (fs.existsSync(cacheFile)) cachedData = fs.readFileSync(cacheFile);
+      st = fs.statSync(filename);
     } catch {
       return original.call(this, content, filename);
     }
-    const script = new vm.Script(Module.wrap(content), { filename, cachedData });
-    if (cachedData === undefined || script.cachedDataRejected) pending.push({ file: cacheFile, script });
+    const identity = `${filename}\0${st.size}\0${st.mtimeMs}`;
+    const script = compileCached(filename, content, path.basename(filename, '.js'), identity);
     const require = Object.assign((id: string) => this.require(id), {
       resolve: (request: string, options?: unknown) =>
         statics._resolveFilename(request, this, false, options),
@@ -70,13 +101,4 @@ export function useCodeCache(files: RegExp): void {
     const fn = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown;
     return fn.call(this.exports, this.exports, require, this, filename, path.dirname(filename));
   };
-  process.once('exit', () => {
-    for (const { file, script } of pending.splice(0)) {
-      try {
-        writeAtomic(file, script.createCachedData());
-      } catch {
-        // A read-only or full disk costs the next process a compile, nothing more.
-      }
-    }
-  });
 }
