@@ -12,6 +12,7 @@ import { build } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { CJS_IMPORT_META_URL } from './esbuild-shared.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const out = path.join(root, 'out');
@@ -53,6 +54,24 @@ const RUNTIME_SHARED = {
  * diagram registry; they are replaced by empty modules so the bundle the webview parses on every
  * open is a fraction of the size.
  */
+/**
+ * Replaces the text `from` with `to` in the files `filter` matches (those without it load as they
+ * are), and warns when the build ends without having found it: a dependency upgrade that moved
+ * the code leaves the bundle working, only slower.
+ */
+function patchSource(b, { filter, from, to, missing }) {
+  let found = false;
+  b.onLoad({ filter }, async (args) => {
+    const src = await fs.promises.readFile(args.path, 'utf8');
+    if (!src.includes(from)) return undefined;
+    found = true;
+    return { contents: src.replace(from, to), loader: 'js' };
+  });
+  b.onEnd(() => {
+    if (!found) console.warn(`build-extension: ${missing}`);
+  });
+}
+
 const flowchartOnlyMermaid = {
   name: 'flowchart-only-mermaid',
   setup(b) {
@@ -75,17 +94,14 @@ const flowchartOnlyMermaid = {
     // node and label: most of a 100-step render. The copy is made once per configuration instead
     // (setConfig / initialize replace `currentConfig`, which renews it). Flowchart code only
     // writes back a value it read (`arrowMarkerAbsolute`), so sharing the copy is safe.
-    let patched = false;
-    b.onLoad({ filter: /mermaid\.core[\\/]chunk-[A-Z0-9]+\.mjs$/ }, async (args) => {
-      const src = await fs.promises.readFile(args.path, 'utf8');
-      const from = [
+    patchSource(b, {
+      filter: /mermaid\.core[\\/]chunk-[A-Z0-9]+\.mjs$/,
+      from: [
         'var getConfig = /* @__PURE__ */ __name(() => {',
         '  return assignWithDepth_default({}, currentConfig);',
         '}, "getConfig");',
-      ].join('\n');
-      if (!src.includes(from)) return undefined;
-      patched = true;
-      const to = [
+      ].join('\n'),
+      to: [
         'var getConfigOf, getConfigCopy;',
         'var getConfig = /* @__PURE__ */ __name(() => {',
         '  if (getConfigOf !== currentConfig) {',
@@ -94,12 +110,8 @@ const flowchartOnlyMermaid = {
         '  }',
         '  return getConfigCopy;',
         '}, "getConfig");',
-      ].join('\n');
-      return { contents: src.replace(from, to), loader: 'js' };
-    });
-    b.onEnd(() => {
-      if (!patched)
-        console.warn('build-extension: mermaid getConfig() not found; DAG renders take the slow path');
+      ].join('\n'),
+      missing: 'mermaid getConfig() not found; DAG renders take the slow path',
     });
     // js-yaml (~40 KB minified, and its schemas are compiled at load) parses front matter and
     // `@{ … }` node metadata, neither of which the panel's generated source has: its chunk (the
@@ -127,25 +139,18 @@ const flowchartOnlyMermaid = {
     // ordering than the best so far, even when that best has no crossing at all (a chain of steps,
     // most flows): nothing can beat 0, and only the best ordering is kept, so stopping there
     // draws the same graph. A quarter of a 100-step render.
-    let orderPatched = false;
-    b.onLoad({ filter: /dagre-d3-es[\\/]src[\\/]dagre[\\/]order[\\/]index\.js$/ }, async (args) => {
-      const src = await fs.promises.readFile(args.path, 'utf8');
-      const from = [
-        '    if (cc < bestCC) {',
-        '      lastBest = 0;',
-        '      best = _.cloneDeep(layering);',
-        '      bestCC = cc;',
-        '    }',
-      ].join('\n');
-      if (!src.includes(from)) return undefined;
-      orderPatched = true;
-      return { contents: src.replace(from, `${from}\n    if (bestCC === 0) break;`), loader: 'js' };
-    });
-    b.onEnd(() => {
-      if (!orderPatched)
-        console.warn(
-          'build-extension: dagre order() not found; DAG renders sweep for crossings they do not have',
-        );
+    const sweep = [
+      '    if (cc < bestCC) {',
+      '      lastBest = 0;',
+      '      best = _.cloneDeep(layering);',
+      '      bestCC = cc;',
+      '    }',
+    ].join('\n');
+    patchSource(b, {
+      filter: /dagre-d3-es[\\/]src[\\/]dagre[\\/]order[\\/]index\.js$/,
+      from: sweep,
+      to: `${sweep}\n    if (bestCC === 0) break;`,
+      missing: 'dagre order() not found; DAG renders sweep for crossings they do not have',
     });
     b.onLoad({ filter: /.*/, namespace: 'tsflow-unused-diagram' }, (args) => ({
       contents: [
@@ -222,8 +227,7 @@ export async function buildExtension({ log = console.log } = {}) {
       sourcemap: 'linked',
       external: ['vscode', ...NATIVE_PACKAGES, ...LAZY_PACKAGES],
       // The runtime's client API is ESM source that reads `import.meta.url` (to require snappy).
-      define: { 'import.meta.url': '__tsflowImportMetaUrl' },
-      banner: { js: "const __tsflowImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+      ...CJS_IMPORT_META_URL,
     }),
     // The language server, as one ESM file with TypeScript inside.
     build({
@@ -242,8 +246,7 @@ export async function buildExtension({ log = console.log } = {}) {
       entryPoints: RUNTIME_CJS,
       format: 'cjs',
       outExtension: { '.js': '.cjs' },
-      define: { 'import.meta.url': '__tsflowModuleUrl' },
-      banner: { js: 'const __tsflowModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+      ...CJS_IMPORT_META_URL,
     }),
     build({
       ...runtimeCommon,

@@ -4,6 +4,7 @@ import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import fs from 'node:fs';
+import { CJS_IMPORT_META_URL, ESM_REQUIRE_BANNER } from './esbuild-shared.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const runtime = path.join(root, 'runtime');
@@ -31,7 +32,7 @@ function staged(dir) {
 /**
  * `import ts from 'typescript'` becomes `require('typescript')`: Node's ES module loader compiles
  * the CommonJS files it imports itself, past the hook that serves them from a V8 code cache
- * (src/runtime/code-cache.ts); a require goes through it. Needs `require` in scope (REQUIRE_BANNER).
+ * (src/runtime/code-cache.ts); a require goes through it. Needs `require` in scope (ESM_REQUIRE_BANNER).
  */
 const typescriptViaRequire = {
   name: 'typescript-via-require',
@@ -48,8 +49,6 @@ const typescriptViaRequire = {
     }));
   },
 };
-const REQUIRE_BANNER =
-  "import { createRequire as __tsflowRequire } from 'node:module'; const require = __tsflowRequire(import.meta.url);";
 
 const runtimeOut = staged(dist);
 const outdir = runtimeOut.next;
@@ -90,8 +89,7 @@ await Promise.all([
       task: 'src/runtime/task-main.ts',
       worker: 'src/runtime/worker.ts',
     },
-    define: { 'import.meta.url': '__tsflowModuleUrl' },
-    banner: { js: 'const __tsflowModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+    ...CJS_IMPORT_META_URL,
   }),
   // The CLI, the client and the graph share chunks.
   build({
@@ -107,7 +105,7 @@ await Promise.all([
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
     plugins: [typescriptViaRequire],
-    banner: { js: REQUIRE_BANNER },
+    banner: { js: ESM_REQUIRE_BANNER },
   }),
 ]);
 runtimeOut.commit();
@@ -135,9 +133,7 @@ await build({
   external: ['typescript'],
   plugins: [typescriptViaRequire],
   // The bundled CommonJS packages call require() for Node built-ins (and TypeScript, above).
-  banner: {
-    js: "import { createRequire as __tsflowRequire } from 'node:module'; const require = __tsflowRequire(import.meta.url);",
-  },
+  banner: { js: ESM_REQUIRE_BANNER },
 });
 serverOut.commit();
 console.log(`built server/dist in ${Math.round(performance.now() - serverStarted)} ms`);
