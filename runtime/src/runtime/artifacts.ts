@@ -44,9 +44,8 @@ export class ArtifactBinder {
   /** Prefetched serialized bytes by sha (remote backends only), in memory or spilled to a file. */
   private prefetched: Map<string, Buffer | Spilled> | undefined;
   private readonly budget: number;
-  private inMemory = 0;
   private spillDir: string | undefined;
-  /** Bytes prefetched into memory and into spill files (for tests and diagnostics). */
+  /** Bytes prefetched into memory (held against the budget) and into spill files. */
   readonly stats = { memoryBytes: 0, spilledBytes: 0 };
   /** Shas whose prefetched bytes a value already views (raw encodings decode without a copy). */
   private readonly handedOut = new Set<string>();
@@ -81,8 +80,7 @@ export class ArtifactBinder {
     const worker = async () => {
       for (let r = queue.shift(); r; r = queue.shift()) {
         const bytes = await this.store.loadArtifactBytes(r.ref, { artifact: r.name, pathspec: r.pathspec });
-        if (this.inMemory + bytes.byteLength <= this.budget) {
-          this.inMemory += bytes.byteLength;
+        if (this.stats.memoryBytes + bytes.byteLength <= this.budget) {
           this.stats.memoryBytes += bytes.byteLength;
           cache.set(r.ref.sha, bytes);
         } else {
