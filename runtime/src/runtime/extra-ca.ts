@@ -27,7 +27,6 @@ export function deferExtraCaEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 let installed = false;
-let extraCerts: string[] = [];
 
 const PEM = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
@@ -47,7 +46,7 @@ function install(file: string): void {
   const squash = (pem: string) => pem.replace(/\s+/g, '');
   const bundled = new Set(tls.rootCertificates.map(squash));
   // Certificates Node already has cost a parse per context for nothing.
-  extraCerts = (text.match(PEM) ?? []).filter((pem) => !bundled.has(squash(pem)));
+  const extraCerts = (text.match(PEM) ?? []).filter((pem) => !bundled.has(squash(pem)));
   if (extraCerts.length === 0) return;
   const original = tls.createSecureContext;
   // _tls_wrap (tls.connect, https, fetch) calls the exported function, so this reaches them all.
