@@ -59,41 +59,120 @@ interface Shape {
   types: ColumnType[];
 }
 
-/** Per column: numbers, booleans as 0/1, or strings with their lengths. */
-type Column = Float64Array | Uint8Array | { strings: string[]; lengths: Uint32Array };
+/**
+ * Generated functions, kept per shape for the life of the process. Beyond saving the compile,
+ * one function per shape keeps what V8 learnt about it: after one large decode its record
+ * literal is allocated straight in the old generation (allocation-site pretenuring), so the
+ * next artifact of that shape (a join reading its inputs) skips the young-generation copies.
+ */
+const generated = new Map<string, unknown>();
+
+function cachedFunction<F>(kind: string, key: unknown, make: () => F): F {
+  const id = `${kind}\0${JSON.stringify(key)}`;
+  let f = generated.get(id) as F | undefined;
+  if (!f) {
+    // Shapes are few in practice; a process cycling through many still stays bounded.
+    if (generated.size >= 64) generated.clear();
+    f = make();
+    generated.set(id, f);
+  }
+  return f;
+}
+
+/** Per column: numbers, booleans as 0/1, or the strings' lengths (the text is gathered in a second pass). */
+type Column = Float64Array | Uint8Array | Uint32Array;
 
 /**
  * A function, generated for one shape, that checks every record has exactly that shape and fills
- * the columns in the same pass. Generated so that every property read names its key literally: a
- * read through a variable key is a generic lookup, several times slower over a million records.
- * Keys enter the code only as JSON string literals.
+ * the columns in the same pass (for strings, their lengths). Generated so that every property
+ * read names its key literally: a read through a variable key is a generic lookup, several times
+ * slower over a million records. Keys enter the code only as JSON string literals. Returns the
+ * total length of each string column (0 for the others), or undefined when a record differs.
  */
-function columnFiller(shape: Shape): (rows: unknown[], cols: Column[]) => boolean {
+function columnFiller(shape: Shape): (rows: unknown[], cols: Column[]) => number[] | undefined {
   const body = shape.keys.map((k, j) => {
-    const read = `const v${j} = r[${JSON.stringify(k)}]; if (typeof v${j} !== '${shape.types[j]}') return false;`;
+    const read = `const v${j} = r[${JSON.stringify(k)}]; if (typeof v${j} !== '${shape.types[j]}') return undefined;`;
     const type = shape.types[j];
     if (type === 'number') return `${read} c${j}[i] = v${j};`;
     if (type === 'boolean') return `${read} c${j}[i] = v${j} ? 1 : 0;`;
-    return `${read} c${j}.strings[i] = v${j}; c${j}.lengths[i] = v${j}.length;`;
+    return `${read} c${j}[i] = v${j}.length; n${j} += v${j}.length;`;
   });
   const code = `
     const [${shape.keys.map((_, j) => `c${j}`).join(', ')}] = cols;
+    let ${shape.keys.map((_, j) => `n${j} = 0`).join(', ')};
     const keys = ${JSON.stringify(shape.keys)};
     const plain = Object.prototype;
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i];
-      if (typeof r !== 'object' || r === null || Object.getPrototypeOf(r) !== plain) return false;
+      if (typeof r !== 'object' || r === null || Object.getPrototypeOf(r) !== plain) return undefined;
       // The same keys in the same order (for-in walks a record's cached key list, no allocation).
       let j = 0;
       for (const k in r) {
-        if (k !== keys[j]) return false;
+        if (k !== keys[j]) return undefined;
         j++;
       }
-      if (j !== ${shape.keys.length}) return false;
+      if (j !== ${shape.keys.length}) return undefined;
       ${body.join('\n      ')}
     }
-    return true;`;
-  return new Function('rows', 'cols', code) as (rows: unknown[], cols: Column[]) => boolean;
+    return [${shape.keys.map((_, j) => `n${j}`).join(', ')}];`;
+  return new Function('rows', 'cols', code) as (rows: unknown[], cols: Column[]) => number[] | undefined;
+}
+
+/** Strings concatenated per chunk: one write per chunk instead of one per string or one giant join. */
+const TEXT_CHUNK = 4096;
+
+type TextWriter = (
+  rows: unknown[],
+  lengths: Uint32Array,
+  out: Buffer,
+  encoding: 'latin1' | 'utf16le',
+) => number;
+
+/**
+ * A function, generated for one string column, that writes the column's strings one after the
+ * other into `out` and returns how many bytes it wrote, -1 when asked for Latin-1 and a
+ * character does not fit in one byte, or -2 when a string is not the length measured before. A few thousand strings are concatenated and written at
+ * once: joining a million strings into one costs several times more, and a native write per
+ * string more still. The key enters the code only as a JSON string literal.
+ */
+function textWriter(key: string): TextWriter {
+  const code = `
+    const wide = /[^\\u0000-\\u00ff]/;
+    let at = 0;
+    for (let i = 0; i < rows.length; i += ${TEXT_CHUNK}) {
+      const end = Math.min(rows.length, i + ${TEXT_CHUNK});
+      let s = '';
+      for (let k = i; k < end; k++) {
+        const v = rows[k][${JSON.stringify(key)}];
+        if (typeof v !== 'string' || v.length !== lengths[k]) return -2;
+        s += v;
+      }
+      if (encoding === 'latin1' && wide.test(s)) return -1;
+      at += out.write(s, at, encoding);
+    }
+    return at;`;
+  return new Function('rows', 'lengths', 'out', 'encoding', code) as TextWriter;
+}
+
+/**
+ * A string column's text: Latin-1 keeps one byte per character where it can; UTF-16 keeps every
+ * code unit (lone surrogates included), which UTF-8 would not. Undefined if a string changed
+ * length since it was measured (a getter that answers differently each time): the lengths
+ * column would not describe the text.
+ */
+function columnText(
+  rows: unknown[],
+  key: string,
+  lengths: Uint32Array,
+  chars: number,
+): { bytes: Buffer; text: 'latin1' | 'utf16le' } | undefined {
+  const write = cachedFunction('text', key, () => textWriter(key));
+  const narrow = Buffer.allocUnsafe(chars);
+  const n = write(rows, lengths, narrow, 'latin1');
+  if (n === chars) return { bytes: narrow, text: 'latin1' };
+  if (n !== -1) return undefined;
+  const wide = Buffer.allocUnsafe(2 * chars);
+  return write(rows, lengths, wide, 'utf16le') === 2 * chars ? { bytes: wide, text: 'utf16le' } : undefined;
 }
 
 const align = (n: number, to: number) => Math.ceil(n / to) * to;
@@ -105,13 +184,10 @@ export function encodeRecords(value: unknown): Buffer | undefined {
   const rows = value as Record<string, unknown>[];
   const n = rows.length;
   const cols: Column[] = shape.types.map((t) =>
-    t === 'number'
-      ? new Float64Array(n)
-      : t === 'boolean'
-        ? new Uint8Array(n)
-        : { strings: new Array<string>(n), lengths: new Uint32Array(n) },
+    t === 'number' ? new Float64Array(n) : t === 'boolean' ? new Uint8Array(n) : new Uint32Array(n),
   );
-  if (!columnFiller(shape)(rows, cols)) return undefined;
+  const chars = cachedFunction('fill', shape, () => columnFiller(shape))(rows, cols);
+  if (!chars) return undefined;
   // Accessors, non-enumerable or symbol keys would not survive (every record is an object now): only plain data records qualify.
   for (let i = 0; i < Math.min(n, 64); i++)
     if (Object.getOwnPropertySymbols(rows[i]!).length > 0) return undefined;
@@ -125,24 +201,20 @@ export function encodeRecords(value: unknown): Buffer | undefined {
     size += bytes.byteLength;
     return offset;
   };
-  shape.keys.forEach((key, j) => {
+  for (let j = 0; j < shape.keys.length; j++) {
+    const key = shape.keys[j]!;
     const type = shape.types[j]!;
     const col = cols[j]!;
-    if (col instanceof Float64Array) {
-      columns.push({ key, type, offset: place(new Uint8Array(col.buffer), 8) });
-    } else if (col instanceof Uint8Array) {
-      columns.push({ key, type, offset: place(col, 1) });
+    if (type === 'string') {
+      const text = columnText(rows, key, col as Uint32Array, chars[j]!);
+      if (!text) return undefined;
+      const offset = place(new Uint8Array(col.buffer), 4);
+      const textOffset = place(text.bytes, 2);
+      columns.push({ key, type, offset, textOffset, textBytes: text.bytes.byteLength, text: text.text });
     } else {
-      const all = col.strings.join('');
-      // Latin-1 keeps one byte per character where it can; UTF-16 keeps every code unit (lone
-      // surrogates included), which UTF-8 would not.
-      const text = /[\u0100-\uffff]/.test(all) ? 'utf16le' : 'latin1';
-      const chars = Buffer.from(all, text);
-      const offset = place(new Uint8Array(col.lengths.buffer), 4);
-      const textOffset = place(chars, 2);
-      columns.push({ key, type, offset, textOffset, textBytes: chars.byteLength, text });
+      columns.push({ key, type, offset: place(new Uint8Array(col.buffer), type === 'number' ? 8 : 1) });
     }
-  });
+  }
   const header = Buffer.from(JSON.stringify({ n, columns } satisfies Header), 'utf8');
   const start = align(4 + header.byteLength, 8);
   const out = Buffer.allocUnsafe(start + size);
@@ -207,5 +279,10 @@ export function decodeRecords(bytes: Buffer): Record<string, unknown>[] {
       text: body.toString(c.text!, c.textOffset!, c.textOffset! + c.textBytes!),
     };
   });
-  return recordBuilder(header.columns)(n, cols);
+  const build = cachedFunction(
+    'build',
+    header.columns.map((c) => [c.key, c.type]),
+    () => recordBuilder(header.columns),
+  );
+  return build(n, cols);
 }

@@ -34,6 +34,34 @@ test('latin-1 text stays one byte per character', () => {
   assert.deepEqual(deserializeValue(s.bytes, s.encoding, ctx), rows);
 });
 
+test('a wide character after the first few thousand Latin-1 strings switches the column to UTF-16', () => {
+  // Text is written a few thousand strings at a time: the wide one arrives after Latin-1 bytes.
+  const rows = Array.from({ length: 10_000 }, (_, i) => ({
+    i,
+    name: i === 9000 ? `wide \u0100 ${i}` : `n${i}`,
+  }));
+  const s = serializeValue(rows, ctx);
+  assert.equal(s.encoding, 'records:v1');
+  assert.deepEqual(deserializeValue(s.bytes, s.encoding, ctx), rows);
+});
+
+test('strings that change length between two reads (a getter) still come back whole', () => {
+  // The text is gathered in a second pass, after the lengths: a getter answering a different
+  // length the second time must not shift every later string's boundaries.
+  let calls = 0;
+  const rows = Array.from({ length: 2000 }, (_, i) => ({
+    i,
+    get name() {
+      calls++;
+      return String(calls % 3).repeat(1 + (calls % 3));
+    },
+  }));
+  const s = serializeValue(rows, ctx);
+  const back = deserializeValue(s.bytes, s.encoding, ctx) as { i: number; name: string }[];
+  assert.equal(back.length, 2000);
+  for (const r of back) assert.match(r.name, /^(0|11|222)$/, `record ${r.i}: '${r.name}'`);
+});
+
 for (const [label, make] of [
   ['a null value', () => Array.from({ length: 2000 }, (_, i) => ({ a: i === 5 ? null : i }))],
   ['a column of mixed types', () => Array.from({ length: 2000 }, (_, i) => ({ a: i === 5 ? 'x' : i }))],
