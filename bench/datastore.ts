@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Step } from '../runtime/src/client/index.js';
+import { TASK_NODE_FLAGS } from '../runtime/src/compute/task-node-flags.js';
 import { openFlowStore } from '../runtime/src/datastore/index.js';
 import type { FlowStore, TaskKey } from '../runtime/src/datastore/types.js';
 
@@ -31,11 +32,13 @@ async function artifact(label: string, make: () => unknown, bytes: number, reps 
     const store = fresh(`${label.replace(/\W+/g, '-')}-${r}`);
     const ctx = { artifact: 'x', pathspec: 'BenchFlow/1/start/1' };
     const [ref, save] = await time(() => store.saveArtifact(value, ctx));
-    // Loads run in a process of their own, as in the task that reads the artifact: not beside
-    // the value that was saved, whose heap would make the loading process's GC work for it.
+    // Loads run in a process of their own, as in the task that reads the artifact (with the
+    // task processes' Node flags): not beside the value that was saved, whose heap would make
+    // the loading process's GC work for it.
     const child = spawnSync(
       process.execPath,
       [
+        ...TASK_NODE_FLAGS,
         '--import',
         'tsx',
         path.join(import.meta.dirname, 'support/load-artifact.ts'),

@@ -62,6 +62,21 @@ test('spin of a foreach task reads its own element', async () => {
   assert.match(s.stdout, /^pet 2: budgies averages 0\.04 kg \(steady\)$/m);
 });
 
+test('task processes, spun or run, start with the same Node flags (a 16 MB young generation)', async () => {
+  // compute/task-node-flags.ts: without the flag V8 starts the young generation at 1 MB.
+  const root = tempDir();
+  const r = await tsflow(['run', flowFile('young-gen.ts')], { root });
+  assert.equal(r.code, 0, show(r));
+  const runId = runIdOf(r);
+  const start = await Task.get(`YoungGenFlow/${runId}/start/1`, { datastoreRoot: root });
+  assert.equal(await start.data.youngMb, 16);
+  const s = await tsflow(['spin', start.pathspec], { root });
+  assert.equal(s.code, 0, show(s));
+  const m = /as (YoungGenFlow\/\d+\/start\/1)/.exec(s.stderr);
+  assert.ok(m, s.stderr);
+  assert.equal(await (await Task.get(m[1]!, { datastoreRoot: root })).data.youngMb, 16);
+});
+
 test('tag add, list, remove', async () => {
   const root = tempDir();
   const r = await tsflow(['run', flowFile('linear.ts'), '--tag', 'first'], { root });

@@ -94,6 +94,8 @@ describe('AWS Batch', { skip }, () => {
     const run = await Run.get(`MixedFlow/${runIdOf(r)}`, { datastoreRoot: root });
     assert.equal(await run.data.total, 30);
     assert.equal(await run.data.where, 'batch+local');
+    // Both kinds of task process start with the same Node flags (a 16 MB young generation).
+    assert.deepEqual(await run.data.young, [16, 16]);
     const job = [...emu.jobs.values()].at(-1)!;
     assert.equal(job.jobQueue, 'q-mixed');
     // @batch and @resources size the job (the larger of the two).

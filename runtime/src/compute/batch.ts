@@ -9,6 +9,7 @@ import crypto from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { StepPolicy } from '../runtime/policy.js';
 import type { TaskSpec } from '../runtime/task-spec.js';
+import { TASK_NODE_FLAGS } from './task-node-flags.js';
 import { BOOTSTRAP } from '../runtime/code-package.js';
 import type { LineHandler, TaskExit, TaskHandle } from './types.js';
 
@@ -157,7 +158,10 @@ export class BatchCompute {
         jobName: name,
         jobQueue: shape.queue,
         jobDefinition: definition,
-        containerOverrides: { command: ['node', '--input-type=module', '-e', BOOTSTRAP], environment },
+        containerOverrides: {
+          command: ['node', ...TASK_NODE_FLAGS, '--input-type=module', '-e', BOOTSTRAP],
+          environment,
+        },
         ...(shape.timeoutSeconds ? { timeout: { attemptDurationSeconds: shape.timeoutSeconds } } : {}),
         tags: {
           'tsflow:run': spec.runId,

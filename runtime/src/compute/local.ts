@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import type { LogStream } from '../datastore/types.js';
 import { deferExtraCaEnv } from '../runtime/extra-ca.js';
 import type { TaskSpec } from '../runtime/task-spec.js';
+import { TASK_NODE_FLAGS } from './task-node-flags.js';
 import type { LineHandler, TaskExit, TaskHandle } from './types.js';
 
 export interface LocalComputeOptions {
@@ -107,7 +108,8 @@ export class LocalCompute {
   }
 
   private spawnOne(extraEnv: Record<string, string> = {}): TaskProcess {
-    const child = spawn(process.execPath, [...this.nodeArgs, this.opts.workerScript, this.opts.bundle], {
+    const args = [...TASK_NODE_FLAGS, ...this.nodeArgs, this.opts.workerScript, this.opts.bundle];
+    const child = spawn(process.execPath, args, {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: deferExtraCaEnv({ ...process.env, ...this.opts.env, ...extraEnv }),
     });

@@ -6,6 +6,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { TaskProcess } from '../compute/local.js';
+import { TASK_NODE_FLAGS } from '../compute/task-node-flags.js';
 import { openFlowStore } from '../datastore/index.js';
 import type { LogLine, LogStream, RunRecord, TaskRecord } from '../datastore/types.js';
 import { NotFoundError, UserError } from '../errors.js';
@@ -132,7 +133,7 @@ export async function spin(opts: SpinOptions): Promise<SpinResult> {
     opts.inspect === true ? ['--inspect-wait'] : opts.inspect ? [`--inspect-wait=${opts.inspect}`] : [];
   const child = spawn(
     process.execPath,
-    [...inspect, path.join(runtimeDist(), 'worker.js'), prepared.bundle.path],
+    [...TASK_NODE_FLAGS, ...inspect, path.join(runtimeDist(), 'worker.js'), prepared.bundle.path],
     {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: deferExtraCaEnv(process.env),

@@ -1,0 +1,14 @@
+// Node flags every task process starts with: local processes, Batch jobs and `tsflow spin`
+// alike, so a task behaves the same wherever it runs.
+//
+// `--min-semi-space-size=16`: the young generation starts at its full default size (16 MB per
+// semi-space) instead of growing from 1 MB. V8 allocates a hot object literal straight in the
+// old generation ("pretenuring") only once a scavenge at full young-generation size finds almost
+// all of that literal's objects alive; starting at full size lets the first scavenge decide. So
+// a task loading a large artifact of records (datastore/records.ts builds them from one literal)
+// stops copying each record twice through the young generation: a fresh process decoding 10^6
+// `{id, name, v}` went from 500-600 ms to 240-290 ms, most of it garbage collection before.
+// Starting costs nothing measurable (`node -e 0` takes the same CPU; under 1 MB more RSS), and a
+// step allocating short-lived garbage scavenges less often.
+
+export const TASK_NODE_FLAGS: readonly string[] = ['--min-semi-space-size=16'];
