@@ -1,5 +1,5 @@
 // Loads one artifact in a process of its own, as the task that reads it does, and prints how long
-// `loadArtifact` and `loadArtifactSync` took as JSON. Used by bench/datastore.ts.
+// `loadArtifact` (wall and CPU) and `loadArtifactSync` took as JSON. Used by bench/datastore.ts.
 //   node --import tsx bench/support/load-artifact.ts ROOT FLOW REF_JSON
 
 import { openFlowStore } from '../../runtime/src/datastore/index.js';
@@ -10,11 +10,14 @@ if (!root || !flow || !refJson) throw new Error('usage: load-artifact.ts ROOT FL
 const store = openFlowStore(root, flow);
 const ref = JSON.parse(refJson) as ArtifactRef;
 const ctx = { artifact: 'x', pathspec: `${flow}/1/start/1` };
+const c0 = process.cpuUsage();
 let t = performance.now();
 let value: unknown = await store.loadArtifact(ref, ctx);
 const load = performance.now() - t;
+const c = process.cpuUsage(c0);
+const loadCpu = (c.user + c.system) / 1000;
 value = undefined;
 t = performance.now();
 value = store.loadArtifactSync(ref, ctx);
 const loadSync = performance.now() - t;
-process.stdout.write(JSON.stringify({ load, loadSync, loaded: value !== undefined }));
+process.stdout.write(JSON.stringify({ load, loadCpu, loadSync, loaded: value !== undefined }));

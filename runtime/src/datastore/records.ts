@@ -79,26 +79,19 @@ function cachedFunction<F>(kind: string, key: unknown, make: () => F): F {
   return f;
 }
 
-/** Per column: numbers, booleans as 0/1, or the strings' lengths (the text is gathered in a second pass). */
-type Column = Float64Array | Uint8Array | Uint32Array;
-
 /**
- * A function, generated for one shape, that checks every record has exactly that shape and fills
- * the columns in the same pass (for strings, their lengths). Generated so that every property
- * read names its key literally: a read through a variable key is a generic lookup, several times
- * slower over a million records. Keys enter the code only as JSON string literals. Returns the
- * total length of each string column (0 for the others), or undefined when a record differs.
+ * A function, generated for one shape, that checks every record has exactly that shape, and
+ * returns the total length of each string column (0 for the others), or undefined when a record
+ * differs. Generated so that every property read names its key literally: a read through a
+ * variable key is a generic lookup, several times slower over a million records. Keys enter the
+ * code only as JSON string literals.
  */
-function columnFiller(shape: Shape): (rows: unknown[], cols: Column[]) => number[] | undefined {
+function shapeChecker(shape: Shape): (rows: unknown[]) => number[] | undefined {
   const body = shape.keys.map((k, j) => {
     const read = `const v${j} = r[${JSON.stringify(k)}]; if (typeof v${j} !== '${shape.types[j]}') return undefined;`;
-    const type = shape.types[j];
-    if (type === 'number') return `${read} c${j}[i] = v${j};`;
-    if (type === 'boolean') return `${read} c${j}[i] = v${j} ? 1 : 0;`;
-    return `${read} c${j}[i] = v${j}.length; n${j} += v${j}.length;`;
+    return shape.types[j] === 'string' ? `${read} n${j} += v${j}.length;` : read;
   });
   const code = `
-    const [${shape.keys.map((_, j) => `c${j}`).join(', ')}] = cols;
     let ${shape.keys.map((_, j) => `n${j} = 0`).join(', ')};
     const keys = ${JSON.stringify(shape.keys)};
     const plain = Object.prototype;
@@ -115,30 +108,61 @@ function columnFiller(shape: Shape): (rows: unknown[], cols: Column[]) => number
       ${body.join('\n      ')}
     }
     return [${shape.keys.map((_, j) => `n${j}`).join(', ')}];`;
-  return new Function('rows', 'cols', code) as (rows: unknown[], cols: Column[]) => number[] | undefined;
+  return new Function('rows', code) as (rows: unknown[]) => number[] | undefined;
+}
+
+/** Per column, a view of its place in the output: numbers, booleans as 0/1, or string lengths. */
+type ColumnView = Float64Array | Uint8Array | Uint32Array;
+
+/**
+ * A function, generated for one shape, that writes every record's values into the columns'
+ * views (for strings, their lengths) and returns each string column's total length again, or
+ * undefined if a value changed type since the check (a getter).
+ */
+function columnFiller(shape: Shape): (rows: unknown[], cols: ColumnView[]) => number[] | undefined {
+  const body = shape.keys.map((k, j) => {
+    const read = `const v${j} = r[${JSON.stringify(k)}]; if (typeof v${j} !== '${shape.types[j]}') return undefined;`;
+    const type = shape.types[j];
+    if (type === 'number') return `${read} c${j}[i] = v${j};`;
+    if (type === 'boolean') return `${read} c${j}[i] = v${j} ? 1 : 0;`;
+    return `${read} c${j}[i] = v${j}.length; n${j} += v${j}.length;`;
+  });
+  const code = `
+    const [${shape.keys.map((_, j) => `c${j}`).join(', ')}] = cols;
+    let ${shape.keys.map((_, j) => `n${j} = 0`).join(', ')};
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      ${body.join('\n      ')}
+    }
+    return [${shape.keys.map((_, j) => `n${j}`).join(', ')}];`;
+  return new Function('rows', 'cols', code) as (rows: unknown[], cols: ColumnView[]) => number[] | undefined;
 }
 
 /** Strings concatenated per chunk: one write per chunk instead of one per string or one giant join. */
 const TEXT_CHUNK = 4096;
 
+type TextEncoding = 'latin1' | 'utf16le';
+
 type TextWriter = (
   rows: unknown[],
   lengths: Uint32Array,
   out: Buffer,
-  encoding: 'latin1' | 'utf16le',
+  at: number,
+  encoding: TextEncoding,
 ) => number;
 
 /**
  * A function, generated for one string column, that writes the column's strings one after the
- * other into `out` and returns how many bytes it wrote, -1 when asked for Latin-1 and a
- * character does not fit in one byte, or -2 when a string is not the length measured before. A few thousand strings are concatenated and written at
- * once: joining a million strings into one costs several times more, and a native write per
- * string more still. The key enters the code only as a JSON string literal.
+ * other into `out` from `at` and returns how many bytes it wrote, -1 when asked for Latin-1 and
+ * a character does not fit in one byte, or -2 when a string is not the length measured before.
+ * A few thousand strings are concatenated and written at once: joining a million strings into
+ * one costs several times more, and a native write per string more still. The key enters the
+ * code only as a JSON string literal.
  */
 function textWriter(key: string): TextWriter {
   const code = `
     const wide = /[^\\u0000-\\u00ff]/;
-    let at = 0;
+    const from = at;
     for (let i = 0; i < rows.length; i += ${TEXT_CHUNK}) {
       const end = Math.min(rows.length, i + ${TEXT_CHUNK});
       let s = '';
@@ -150,85 +174,90 @@ function textWriter(key: string): TextWriter {
       if (encoding === 'latin1' && wide.test(s)) return -1;
       at += out.write(s, at, encoding);
     }
-    return at;`;
-  return new Function('rows', 'lengths', 'out', 'encoding', code) as TextWriter;
-}
-
-/**
- * A string column's text: Latin-1 keeps one byte per character where it can; UTF-16 keeps every
- * code unit (lone surrogates included), which UTF-8 would not. Undefined if a string changed
- * length since it was measured (a getter that answers differently each time): the lengths
- * column would not describe the text.
- */
-function columnText(
-  rows: unknown[],
-  key: string,
-  lengths: Uint32Array,
-  chars: number,
-): { bytes: Buffer; text: 'latin1' | 'utf16le' } | undefined {
-  const write = cachedFunction('text', key, () => textWriter(key));
-  const narrow = Buffer.allocUnsafe(chars);
-  const n = write(rows, lengths, narrow, 'latin1');
-  if (n === chars) return { bytes: narrow, text: 'latin1' };
-  if (n !== -1) return undefined;
-  const wide = Buffer.allocUnsafe(2 * chars);
-  return write(rows, lengths, wide, 'utf16le') === 2 * chars ? { bytes: wide, text: 'utf16le' } : undefined;
+    return at - from;`;
+  return new Function('rows', 'lengths', 'out', 'at', 'encoding', code) as TextWriter;
 }
 
 const align = (n: number, to: number) => Math.ceil(n / to) * to;
 
-/** The columnar bytes of `value`, or undefined when it is not a large array of same-shape records. */
+/** Where everything goes: the header and, relative to the body's start, every column. */
+function plan(shape: Shape, n: number, chars: number[], wide: ReadonlySet<number>) {
+  const columns: ColumnHeader[] = [];
+  let size = 0;
+  const place = (bytes: number, alignment: number): number => {
+    const offset = align(size, alignment);
+    size = offset + bytes;
+    return offset;
+  };
+  // Fixed-size parts first, then the text: an offset never depends on an earlier text's size.
+  shape.keys.forEach((key, j) => {
+    const type = shape.types[j]!;
+    const offset =
+      type === 'number' ? place(8 * n, 8) : place(type === 'boolean' ? n : 4 * n, type === 'boolean' ? 1 : 4);
+    columns.push({ key, type, offset });
+  });
+  shape.keys.forEach((_, j) => {
+    if (shape.types[j] !== 'string') return;
+    const text: TextEncoding = wide.has(j) ? 'utf16le' : 'latin1';
+    const textBytes = (text === 'utf16le' ? 2 : 1) * chars[j]!;
+    Object.assign(columns[j]!, { textOffset: place(textBytes, 2), textBytes, text });
+  });
+  const header = Buffer.from(JSON.stringify({ n, columns } satisfies Header), 'utf8');
+  return { columns, header, start: align(4 + header.byteLength, 8), size };
+}
+
+/**
+ * The columnar bytes of `value`, or undefined when it is not a large array of same-shape records.
+ * Everything is written straight into the one output buffer: besides saving copies, this keeps
+ * the encoder's off-heap allocations to the output itself, below the level at which V8 starts
+ * marking the whole heap (a million freshly made records) for external memory pressure.
+ */
 export function encodeRecords(value: unknown): Buffer | undefined {
   const shape = firstShape(value);
   if (!shape) return undefined;
   const rows = value as Record<string, unknown>[];
   const n = rows.length;
-  const cols: Column[] = shape.types.map((t) =>
-    t === 'number' ? new Float64Array(n) : t === 'boolean' ? new Uint8Array(n) : new Uint32Array(n),
-  );
-  const chars = cachedFunction('fill', shape, () => columnFiller(shape))(rows, cols);
+  const chars = cachedFunction('check', shape, () => shapeChecker(shape))(rows);
   if (!chars) return undefined;
   // Accessors, non-enumerable or symbol keys would not survive (every record is an object now): only plain data records qualify.
   for (let i = 0; i < Math.min(n, 64); i++)
     if (Object.getOwnPropertySymbols(rows[i]!).length > 0) return undefined;
-  const parts: { offset: number; bytes: Uint8Array }[] = [];
-  const columns: ColumnHeader[] = [];
-  let size = 0;
-  const place = (bytes: Uint8Array, alignment: number): number => {
-    size = align(size, alignment);
-    const offset = size;
-    parts.push({ offset, bytes });
-    size += bytes.byteLength;
-    return offset;
-  };
-  for (let j = 0; j < shape.keys.length; j++) {
-    const key = shape.keys[j]!;
-    const type = shape.types[j]!;
-    const col = cols[j]!;
-    if (type === 'string') {
-      const text = columnText(rows, key, col as Uint32Array, chars[j]!);
-      if (!text) return undefined;
-      const offset = place(new Uint8Array(col.buffer), 4);
-      const textOffset = place(text.bytes, 2);
-      columns.push({ key, type, offset, textOffset, textBytes: text.bytes.byteLength, text: text.text });
-    } else {
-      columns.push({ key, type, offset: place(new Uint8Array(col.buffer), type === 'number' ? 8 : 1) });
+  const fill = cachedFunction('fill', shape, () => columnFiller(shape));
+  // Text is tried as Latin-1 (one byte per character); a column found to need more is laid out
+  // again as UTF-16, which keeps every code unit (lone surrogates included, unlike UTF-8).
+  const wide = new Set<number>();
+  for (;;) {
+    const { columns, header, start, size } = plan(shape, n, chars, wide);
+    const out = Buffer.allocUnsafeSlow(start + size);
+    // Zeroed gaps (header padding, alignment): the bytes, and so the blob's hash, depend on the value alone.
+    out.fill(0);
+    out.writeUInt32LE(header.byteLength, 0);
+    header.copy(out, 4);
+    const views = columns.map((c) => {
+      const at = out.byteOffset + start + c.offset;
+      return c.type === 'number'
+        ? new Float64Array(out.buffer, at, n)
+        : c.type === 'boolean'
+          ? new Uint8Array(out.buffer, at, n)
+          : new Uint32Array(out.buffer, at, n);
+    });
+    const again = fill(rows, views);
+    if (!again || again.some((c, j) => c !== chars[j])) return undefined; // a getter answered differently
+    let retry = false;
+    for (let j = 0; j < columns.length; j++) {
+      const c = columns[j]!;
+      if (c.type !== 'string') continue;
+      const write = cachedFunction('text', c.key, () => textWriter(c.key));
+      const wrote = write(rows, views[j] as Uint32Array, out, start + c.textOffset!, c.text!);
+      if (wrote === -1) {
+        wide.add(j);
+        retry = true;
+        break;
+      }
+      if (wrote !== c.textBytes) return undefined;
     }
+    if (!retry) return out;
   }
-  const header = Buffer.from(JSON.stringify({ n, columns } satisfies Header), 'utf8');
-  const start = align(4 + header.byteLength, 8);
-  const out = Buffer.allocUnsafe(start + size);
-  out.fill(0, 0, start);
-  out.writeUInt32LE(header.byteLength, 0);
-  header.copy(out, 4);
-  let at = 0;
-  for (const p of parts) {
-    // Alignment gaps are zeroed: the bytes (and so the blob's hash) depend on the value alone.
-    out.fill(0, start + at, start + p.offset);
-    out.set(p.bytes, start + p.offset);
-    at = p.offset + p.bytes.byteLength;
-  }
-  return out;
 }
 
 /**
