@@ -27,7 +27,11 @@ const init = (mermaid: Mermaid) =>
     // A 100-step flow is far below these; the defaults (50,000 / 500) cut big flows off.
     maxTextSize: 1_000_000,
     maxEdges: 5_000,
-    flowchart: { htmlLabels: false, useMaxWidth: false, curve: 'basis' },
+    // SVG text labels, not HTML in <foreignObject>: no HTML layout per label, and an exported SVG
+    // that draws outside a browser too. The top-level key: node labels read only that one (with
+    // `flowchart.htmlLabels: false` alone they were HTML all the same).
+    htmlLabels: false,
+    flowchart: { useMaxWidth: false, curve: 'basis' },
     fontFamily: getComputedStyle(document.body).getPropertyValue('--vscode-font-family') || 'sans-serif',
   });
 

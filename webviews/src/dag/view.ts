@@ -161,7 +161,8 @@ export class DagView {
       const root = parsed.documentElement;
       if (root.nodeName !== 'svg') throw new Error('the renderer did not produce an SVG');
       for (const s of root.querySelectorAll('script, foreignObject script')) s.remove();
-      this.el.canvas.replaceChildren(this.o.doc.importNode(root, true));
+      // Adopted, not imported: the parsed tree moves into the page instead of being copied.
+      this.el.canvas.replaceChildren(this.o.doc.adoptNode(root));
       this.svg = svg;
       this.showError(undefined);
       this.applyZoom();
