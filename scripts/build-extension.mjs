@@ -55,22 +55,186 @@ const RUNTIME_SHARED = {
  * open is a fraction of the size.
  */
 /**
- * Replaces the text `from` with `to` in the files `filter` matches (those without it load as they
- * are), and warns when the build ends without having found it: a dependency upgrade that moved
- * the code leaves the bundle working, only slower.
+ * Source patches: in the files a patch's `filter` matches, the text `from` (a string, found once,
+ * or a RegExp with the g flag) is replaced with `to` (files without it load as they are); the
+ * build warns when it ends without having found a patch's text: a dependency upgrade that moved
+ * the code leaves the bundle working, only slower. One onLoad for all of them: esbuild takes the
+ * first onLoad that answers for a file, and several patches touch the same file.
  */
-function patchSource(b, { filter, from, to, missing }) {
-  let found = false;
-  b.onLoad({ filter }, async (args) => {
-    const src = await fs.promises.readFile(args.path, 'utf8');
-    if (!src.includes(from)) return undefined;
-    found = true;
-    return { contents: src.replace(from, to), loader: 'js' };
+function patchSources(b, patches) {
+  const found = patches.map(() => false);
+  b.onLoad({ filter: new RegExp(patches.map((p) => p.filter.source).join('|')) }, async (args) => {
+    const mine = patches.filter((p) => p.filter.test(args.path));
+    if (mine.length === 0) return undefined;
+    let src = await fs.promises.readFile(args.path, 'utf8');
+    let changed = false;
+    for (const p of mine) {
+      // A string is replaced once; a RegExp (with the g flag) everywhere it matches.
+      if (typeof p.from === 'string' ? !src.includes(p.from) : src.search(p.from) === -1) continue;
+      if (typeof p.from === 'string' && src.indexOf(p.from) !== src.lastIndexOf(p.from))
+        throw new Error(`build-extension: a patch's text is in ${args.path} more than once (${p.missing})`);
+      found[patches.indexOf(p)] = true;
+      src = src.replace(p.from, p.to);
+      changed = true;
+    }
+    return changed ? { contents: src, loader: 'js' } : undefined;
   });
   b.onEnd(() => {
-    if (!found) console.warn(`build-extension: ${missing}`);
+    patches.forEach((p, i) => {
+      if (!found[i]) console.warn(`build-extension: ${p.missing}`);
+    });
   });
 }
+
+// The DAG panel's patches to Mermaid and dagre (see patchSources). Each keeps the drawing the same.
+const MERMAID_CHUNK = /mermaid\.core[\\/]chunk-[A-Z0-9]+\.mjs$/;
+const DAGRE_ORDER = /dagre-d3-es[\\/]src[\\/]dagre[\\/]order[\\/]index\.js$/;
+const DAGRE_LAYER_GRAPH = /dagre-d3-es[\\/]src[\\/]dagre[\\/]order[\\/]build-layer-graph\.js$/;
+const dagreSweep = [
+  '    if (cc < bestCC) {',
+  '      lastBest = 0;',
+  '      best = _.cloneDeep(layering);',
+  '      bestCC = cc;',
+  '    }',
+].join('\n');
+const MERMAID_PATCHES = [
+  // Mermaid's getConfig() deep-copies the whole configuration at every call, several times per
+  // node and label: most of a 100-step render. The copy is made once per configuration instead
+  // (setConfig / initialize replace `currentConfig`, which renews it). Flowchart code only
+  // writes back a value it read (`arrowMarkerAbsolute`), so sharing the copy is safe.
+  {
+    filter: MERMAID_CHUNK,
+    from: [
+      'var getConfig = /* @__PURE__ */ __name(() => {',
+      '  return assignWithDepth_default({}, currentConfig);',
+      '}, "getConfig");',
+    ].join('\n'),
+    to: [
+      'var getConfigOf, getConfigCopy;',
+      'var getConfig = /* @__PURE__ */ __name(() => {',
+      '  if (getConfigOf !== currentConfig) {',
+      '    getConfigOf = currentConfig;',
+      '    getConfigCopy = assignWithDepth_default({}, currentConfig);',
+      '  }',
+      '  return getConfigCopy;',
+      '}, "getConfig");',
+    ].join('\n'),
+    missing: 'mermaid getConfig() not found; DAG renders take the slow path',
+  },
+  // An SVG label's lines are measured (a forced layout of the document each) to decide where to
+  // wrap; every edge has a label, empty unless it is a foreach or a switch case. An empty line
+  // (no word, or one empty word) is 0 wide without asking the layout.
+  {
+    filter: MERMAID_CHUNK,
+    from: [
+      'function computeWidthOfText(parentNode, lineHeight, line) {',
+      '  const testElement = parentNode.append("text");',
+    ].join('\n'),
+    to: [
+      'function computeWidthOfText(parentNode, lineHeight, line) {',
+      '  if (line.length === 0 || (line.length === 1 && !line[0].content)) return 0;',
+      '  const testElement = parentNode.append("text");',
+    ].join('\n'),
+    missing: 'mermaid computeWidthOfText() not found; DAG renders measure empty edge labels',
+  },
+  // dagre's crossing minimisation sweeps the layers until four sweeps in a row found no better
+  // ordering than the best so far, even when that best has no crossing at all (a chain of steps,
+  // most flows): nothing can beat 0, and only the best ordering is kept, so stopping there
+  // draws the same graph. A quarter of a 100-step render.
+  {
+    filter: DAGRE_ORDER,
+    from: dagreSweep,
+    to: `${dagreSweep}\n    if (bestCC === 0) break;`,
+    missing: 'dagre order() not found; DAG renders sweep for crossings they do not have',
+  },
+  // Before sweeping, dagre builds one graph per rank (twice: up and down), each time scanning
+  // every node of the whole graph for those in that rank: ranks x nodes, and a 100-step flow has
+  // ~200 ranks (edge label ranks in between) and ~300 nodes with the dummies. The nodes are put
+  // in buckets by rank once, in the graph's order, and each layer graph scans its bucket only
+  // (buildLayerGraph still checks the rank: the same nodes, in the same order).
+  {
+    filter: DAGRE_ORDER,
+    from: [
+      'function buildLayerGraphs(g, ranks, relationship) {',
+      '  return _.map(ranks, function (rank) {',
+      '    return buildLayerGraph(g, rank, relationship);',
+      '  });',
+      '}',
+    ].join('\n'),
+    to: [
+      'function buildLayerGraphs(g, ranks, relationship) {',
+      '  var byRank = new Map();',
+      '  var add = function (r, v) {',
+      '    var list = byRank.get(r);',
+      '    if (!list) byRank.set(r, (list = []));',
+      '    if (list[list.length - 1] !== v) list.push(v);',
+      '  };',
+      '  _.forEach(g.nodes(), function (v) {',
+      '    var node = g.node(v);',
+      '    var lo = Math.ceil(node.minRank), hi = Math.floor(node.maxRank), r;',
+      '    if (node.rank !== undefined && !(node.rank >= lo && node.rank <= hi)) add(node.rank, v);',
+      '    for (r = lo; r <= hi; r++) add(r, v);',
+      '  });',
+      '  return _.map(ranks, function (rank) {',
+      '    return buildLayerGraph(g, rank, relationship, byRank.get(rank) || []);',
+      '  });',
+      '}',
+    ].join('\n'),
+    missing: 'dagre buildLayerGraphs() not found; DAG renders scan every node for every rank',
+  },
+  {
+    filter: DAGRE_LAYER_GRAPH,
+    from: 'function buildLayerGraph(g, rank, relationship) {',
+    to: 'function buildLayerGraph(g, rank, relationship, nodesInRank) {',
+    missing: 'dagre buildLayerGraph() not found',
+  },
+  {
+    filter: DAGRE_LAYER_GRAPH,
+    from: '  _.forEach(g.nodes(), function (v) {\n    var node = g.node(v),\n      parent = g.parent(v);',
+    to: '  _.forEach(nodesInRank || g.nodes(), function (v) {\n    var node = g.node(v),\n      parent = g.parent(v);',
+    missing: 'dagre buildLayerGraph() loop not found',
+  },
+  // The stadium (start and end steps) is the one shape Mermaid draws through Rough.js in the
+  // classic look too: two paths of ~30 KB each through ~100 points, cubic curves with random
+  // offsets (the drawing changed at every render), and the first call of Rough.js's code in a
+  // render. Outside the hand-drawn look it is the path through the same points, unchanged
+  // (bounds and intersections come from the points); the panel's CSS fills and strokes it.
+  {
+    filter: MERMAID_CHUNK,
+    from: [
+      '    ...generateCirclePoints(w / 2 - radius, 0, radius, 50, 270, 450)',
+      '  ];',
+      '  const pathData = createPathFromPoints(points);',
+      '  const shapeNode = rc.path(pathData, options);',
+      '  const polygon = shapeSvg.insert(() => shapeNode, ":first-child");',
+      '  polygon.attr("class", "basic label-container outer-path");',
+    ].join('\n'),
+    to: [
+      '    ...generateCirclePoints(w / 2 - radius, 0, radius, 50, 270, 450)',
+      '  ];',
+      '  const pathData = createPathFromPoints(points);',
+      '  let polygon;',
+      '  if (node.look === "handDrawn") {',
+      '    const shapeNode = rc.path(pathData, options);',
+      '    polygon = shapeSvg.insert(() => shapeNode, ":first-child");',
+      '  } else {',
+      '    polygon = shapeSvg.insert("g", ":first-child");',
+      '    polygon.append("path").attr("d", pathData);',
+      '  }',
+      '  polygon.attr("class", "basic label-container outer-path");',
+    ].join('\n'),
+    missing: 'mermaid stadium() not found; start and end steps are drawn through Rough.js',
+  },
+  // log.trace / debug / info calls build their arguments (JSON.stringify of every node and
+  // edge, several times each) for a logger that drops them: Mermaid's log level stays at its
+  // default, fatal. The calls go; warn, error and fatal stay.
+  {
+    filter: /[\\/]mermaid[\\/]dist[\\/](?:mermaid\.core|chunks[\\/]mermaid\.core[\\/][^\\/]+)\.mjs$/,
+    from: /(?<![\w$.])log\.(?:trace|debug|info)\(/g,
+    to: '0 && log.info(',
+    missing: 'mermaid log calls not found',
+  },
+];
 
 const flowchartOnlyMermaid = {
   name: 'flowchart-only-mermaid',
@@ -90,29 +254,7 @@ const flowchartOnlyMermaid = {
     b.onResolve({ filter: /^katex$/ }, (args) =>
       args.kind === 'dynamic-import' ? { path: 'katex', namespace: 'tsflow-unused-diagram' } : undefined,
     );
-    // Mermaid's getConfig() deep-copies the whole configuration at every call, several times per
-    // node and label: most of a 100-step render. The copy is made once per configuration instead
-    // (setConfig / initialize replace `currentConfig`, which renews it). Flowchart code only
-    // writes back a value it read (`arrowMarkerAbsolute`), so sharing the copy is safe.
-    patchSource(b, {
-      filter: /mermaid\.core[\\/]chunk-[A-Z0-9]+\.mjs$/,
-      from: [
-        'var getConfig = /* @__PURE__ */ __name(() => {',
-        '  return assignWithDepth_default({}, currentConfig);',
-        '}, "getConfig");',
-      ].join('\n'),
-      to: [
-        'var getConfigOf, getConfigCopy;',
-        'var getConfig = /* @__PURE__ */ __name(() => {',
-        '  if (getConfigOf !== currentConfig) {',
-        '    getConfigOf = currentConfig;',
-        '    getConfigCopy = assignWithDepth_default({}, currentConfig);',
-        '  }',
-        '  return getConfigCopy;',
-        '}, "getConfig");',
-      ].join('\n'),
-      missing: 'mermaid getConfig() not found; DAG renders take the slow path',
-    });
+    patchSources(b, MERMAID_PATCHES);
     // js-yaml (~40 KB minified, and its schemas are compiled at load) parses front matter and
     // `@{ … }` node metadata, neither of which the panel's generated source has: its chunk (the
     // one that holds js-yaml alone and exports `load` and `JSON_SCHEMA`) becomes a stub.
@@ -134,23 +276,6 @@ const flowchartOnlyMermaid = {
     b.onEnd(() => {
       if (!yamlStubbed)
         console.warn('build-extension: mermaid js-yaml chunk not found; the DAG bundle keeps js-yaml');
-    });
-    // dagre's crossing minimisation sweeps the layers until four sweeps in a row found no better
-    // ordering than the best so far, even when that best has no crossing at all (a chain of steps,
-    // most flows): nothing can beat 0, and only the best ordering is kept, so stopping there
-    // draws the same graph. A quarter of a 100-step render.
-    const sweep = [
-      '    if (cc < bestCC) {',
-      '      lastBest = 0;',
-      '      best = _.cloneDeep(layering);',
-      '      bestCC = cc;',
-      '    }',
-    ].join('\n');
-    patchSource(b, {
-      filter: /dagre-d3-es[\\/]src[\\/]dagre[\\/]order[\\/]index\.js$/,
-      from: sweep,
-      to: `${sweep}\n    if (bestCC === 0) break;`,
-      missing: 'dagre order() not found; DAG renders sweep for crossings they do not have',
     });
     b.onLoad({ filter: /.*/, namespace: 'tsflow-unused-diagram' }, (args) => ({
       contents: [
