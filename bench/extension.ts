@@ -129,14 +129,15 @@ async function dagRender(): Promise<void> {
   try {
     for (const f of ['dag.js', 'dag-mermaid.js', 'dag.css'])
       fs.copyFileSync(path.join(out, 'webviews', f), path.join(dir, f));
-    // The page as VS Code serves it, with a stand-in `acquireVsCodeApi`. `__t0` is taken by the
-    // page's first script, before dag.js is fetched. With `answer`, the stand-in answers the page's
-    // `ready` with it at once (an extension host with no latency: the real one's is in the VS Code
-    // figure below); without, the bench posts the graph itself once Mermaid has loaded.
+    // The page as VS Code serves it (webviewShell: dag.css, dag-mermaid.js preloaded, dag.js),
+    // with a stand-in `acquireVsCodeApi`. `__t0` is taken by the page's first script, before
+    // dag.js is fetched. With `answer`, the stand-in answers the page's `ready` with it at once
+    // (an extension host with no latency: the real one's is in the VS Code figure below);
+    // without, the bench posts the graph itself once Mermaid has loaded.
     const page = (
       answer: unknown,
     ) => `<!DOCTYPE html><html><head><script>window.__t0=performance.now();</script>
-<link rel="stylesheet" href="dag.css"></head><body class="vscode-dark"><div id="app"></div>
+<link rel="stylesheet" href="dag.css"><link rel="preload" as="script" href="dag-mermaid.js"></head><body class="vscode-dark"><div id="app"></div>
 <script>const answer=${JSON.stringify(answer ?? null).replace(/</g, '\\u003c')};window.__posted=[];
 window.acquireVsCodeApi=()=>({postMessage:(m)=>{window.__posted.push({...m,at:performance.now()});if(m.type==='ready'&&answer)window.postMessage(answer,'*');},getState:()=>undefined,setState:()=>{}});</script>
 <script src="dag.js"></script></body></html>`;

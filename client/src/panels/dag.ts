@@ -103,6 +103,8 @@ class DagPanel implements vscode.Disposable {
       nonce,
       title: `${args.flow} DAG`,
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(base, 'dag.js')).toString(),
+      // Mermaid, which dag.js loads once it has drawn the toolbar and asked for the graph.
+      preloadScriptUris: [webview.asWebviewUri(vscode.Uri.joinPath(base, 'dag-mermaid.js')).toString()],
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(base, 'dag.css')).toString(),
       view: 'dag',
     });

@@ -24,6 +24,11 @@ export interface ShellOptions {
   nonce: string;
   title: string;
   scriptUri: string;
+  /**
+   * Scripts the page's script loads later (with the page's nonce): fetched and compiled from
+   * the start, in parallel with the page's own script and first layout.
+   */
+  preloadScriptUris?: string[];
   styleUri: string;
   /** Which view the bundle renders (read by the script). */
   view: 'dag' | 'artifact';
@@ -49,7 +54,7 @@ export function webviewShell(o: ShellOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>${escapeHtml(o.title)}</title>
 <link rel="stylesheet" href="${escapeHtml(o.styleUri)}">
-</head>
+${(o.preloadScriptUris ?? []).map((u) => `<link rel="preload" as="script" nonce="${escapeHtml(o.nonce)}" href="${escapeHtml(u)}">\n`).join('')}</head>
 <body data-view="${escapeHtml(o.view)}">
 <div id="app"></div>
 <script nonce="${escapeHtml(o.nonce)}" src="${escapeHtml(o.scriptUri)}"></script>

@@ -103,6 +103,19 @@ describe('webview HTML shell', () => {
     assert.doesNotMatch(html, /<script>alert/);
     assert.doesNotMatch(html, /" onload="/);
     assert.equal((html.match(/<script /g) ?? []).length, 1);
+    const preloading = webviewShell({
+      cspSource: 'vscode-resource:',
+      nonce: 'n1',
+      title: 't',
+      scriptUri: 'dag.js',
+      preloadScriptUris: ['m.js" onload="alert(1)'],
+      styleUri: 's.css',
+      view: 'dag',
+    });
+    assert.match(
+      preloading,
+      /<link rel="preload" as="script" nonce="n1" href="m\.js&quot; onload=&quot;alert\(1\)">/,
+    );
     assert.equal(escapeHtml(`<a href="x">'&'</a>`), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
     const a = makeNonce();
     assert.match(a, /^[A-Za-z0-9_-]{32}$/);
