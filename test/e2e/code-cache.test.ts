@@ -35,7 +35,7 @@ test('the first run writes the task runner code cache; later runs use it unchang
   await runLinear(cache);
   const files = cacheFiles(cache);
   assert.equal(files.length, 1, `cache files: ${files.join(', ')}`);
-  assert.match(files[0]!, /^task-runner-[0-9a-f]{24}\.bin$/);
+  assert.match(files[0]!, /^task-runner-[0-9a-f]{16}\.bin$/);
   const file = path.join(cache, 'v8', files[0]!);
   const before = fs.readFileSync(file);
   assert.ok(before.byteLength > 10_000, `${before.byteLength} bytes`);
@@ -71,7 +71,7 @@ test('a lint of a new file loads the TypeScript compiler from the cache the firs
   await check('linear.ts', 'LinearFlow');
   const all = cacheFiles(cache, '');
   // typescript.js, the compiler
-  const compiler = all.filter((f) => /^typescript-[0-9a-f]{24}\.bin$/.test(f));
+  const compiler = all.filter((f) => /^typescript-[0-9a-f]{16}\.bin$/.test(f));
   assert.equal(compiler.length, 1, `cache files: ${all.join(', ')}`);
   const before = mtimes(cache, compiler);
   // Another file misses the lint cache, so the compiler loads again: from the code cache, which

@@ -20,9 +20,10 @@
 // sampled first: already-compressed or random-looking data (float weights, media) skips
 // compression entirely; otherwise the compressed form is kept only if it is clearly smaller.
 
-import { createHash, type Hash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { CorruptDataError } from '../errors.js';
+import { nodeCrypto, sha256Hex } from '../util/sha256.js';
 import { snappyUncompress } from './snappy-js.js';
 import type { FlowLayout } from './layout.js';
 import type { ArtifactContext, StorageBackend } from './types.js';
@@ -74,9 +75,8 @@ function snappy(): Pick<Snappy, 'uncompress' | 'uncompressSync'> & Partial<Snapp
   };
 }
 
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
+// Small blobs (a trivial task's) are hashed without loading `node:crypto` (util/sha256.ts).
+export { sha256Hex };
 
 function header(codec: number, size: number): Buffer {
   const h = Buffer.alloc(BLOB_HEADER_SIZE);
@@ -196,7 +196,7 @@ export class ContentStore {
     const jobs = blocks.map((b) => uncompress(b.packed, { asBuffer: true }) as Promise<Buffer>);
     for (const j of jobs) j.catch(() => {});
     const out = Buffer.allocUnsafeSlow(parsed.size);
-    const hash = createHash('sha256');
+    const hash = nodeCrypto().createHash('sha256');
     let offset = 0;
     for (let i = 0; i < blocks.length; i++) {
       let raw: Buffer;
@@ -223,7 +223,7 @@ export class ContentStore {
     const blocks = this.blocks(sha, parsed, ctx);
     const { uncompressSync } = snappy();
     const out = Buffer.allocUnsafeSlow(parsed.size);
-    const hash = createHash('sha256');
+    const hash = nodeCrypto().createHash('sha256');
     let offset = 0;
     for (let i = 0; i < blocks.length; i++) {
       let raw: Buffer;
@@ -310,11 +310,11 @@ export class ContentStore {
     if (payload.byteLength !== size) {
       throw this.corrupt(sha, ctx, `holds ${payload.byteLength} bytes where its header says ${size}`);
     }
-    return this.checkDigest(sha, createHash('sha256').update(payload), payload, ctx);
+    return this.checkDigest(sha, sha256Hex(payload), payload, ctx);
   }
 
-  private checkDigest(sha: string, hash: Hash, bytes: Buffer, ctx: ArtifactContext): Buffer {
-    const actual = hash.digest('hex');
+  private checkDigest(sha: string, hash: Hash | string, bytes: Buffer, ctx: ArtifactContext): Buffer {
+    const actual = typeof hash === 'string' ? hash : hash.digest('hex');
     if (actual !== sha)
       throw this.corrupt(sha, ctx, `does not match its name: its content hashes to ${actual}`);
     return bytes;

@@ -5,14 +5,17 @@
 // file to the final name instead: link fails with EEXIST when the name is taken, so exactly one
 // writer wins and the winner's file is complete the moment it appears.
 //
+// Small files (records, a trivial task's blobs) are read and written synchronously, and the
+// promise API is reached through `fs.promises` (a lazy getter): a trivial task process then
+// never loads node:fs/promises and the modules it pulls in, nor starts libuv's thread pool.
+//
 // Durability: no fsync by default. Rename already gives crash-atomic visibility on the
 // filesystems we care about (a crash loses at most the newest records, and a run that was
 // interrupted by a machine crash is failed anyway), while an fsync per record costs more than the
 // rest of the write on many disks and a task writes several records. `{ fsync: true }` turns it on.
 
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import fsp from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { StorageBackend } from './types.js';
 
@@ -27,7 +30,8 @@ type PutData = Buffer | string | readonly Uint8Array[];
 const SMALL_WRITE = 256 * 1024;
 
 let tempCounter = 0;
-const tempTag = `${process.pid}.${randomBytes(3).toString('hex')}`;
+// Random enough to keep two hosts' pids apart on a shared folder; not worth loading node:crypto.
+const tempTag = `${process.pid}.${Math.random().toString(16).slice(2, 8)}`;
 
 /** Temp files are dot-files in the destination folder, so `list` skips them and rename stays on one filesystem. */
 function tempPathFor(file: string): string {
@@ -65,7 +69,7 @@ export class LocalBackend implements StorageBackend {
 
   async get(key: string): Promise<Buffer | null> {
     try {
-      return await fsp.readFile(this.pathOf(key));
+      return await fs.promises.readFile(this.pathOf(key));
     } catch (e) {
       if (errCode(e) === 'ENOENT') return null;
       throw e;
@@ -83,23 +87,31 @@ export class LocalBackend implements StorageBackend {
 
   async put(key: string, data: PutData, opts: { ifAbsent?: boolean } = {}): Promise<boolean> {
     const file = this.pathOf(key);
-    if (!this.fsync && !Array.isArray(data) && data.length <= SMALL_WRITE)
-      return this.putSmall(file, data as Buffer | string, opts);
+    if (!this.fsync) {
+      if (!Array.isArray(data) && data.length <= SMALL_WRITE)
+        return this.putSmall(file, data as Buffer | string, opts);
+      // A small blob comes as header + bytes.
+      if (Array.isArray(data)) {
+        const chunks = data as readonly Uint8Array[];
+        if (chunks.reduce((n, c) => n + c.byteLength, 0) <= SMALL_WRITE)
+          return this.putSmall(file, Buffer.concat(chunks), opts);
+      }
+    }
     const tmp = tempPathFor(file);
     await this.withDir(path.dirname(file), () => this.writeNew(tmp, data));
     let tmpExists = true;
     try {
       if (opts.ifAbsent) return await linkExclusive(tmp, file);
-      await fsp.rename(tmp, file);
+      await fs.promises.rename(tmp, file);
       tmpExists = false;
       return true;
     } finally {
-      if (tmpExists) await fsp.rm(tmp, { force: true });
+      if (tmpExists) await fs.promises.rm(tmp, { force: true });
     }
   }
 
   /**
-   * Records (run, task, attempt JSON) are small and a task writes several: written synchronously
+   * Records (run, task, attempt JSON) and most blobs are small and a task writes several: written synchronously
    * they cost a fraction of the promise-based path (file handles, thread-pool round trips),
    * which matters when a task's whole overhead budget is a few tens of milliseconds.
    */
@@ -123,13 +135,14 @@ export class LocalBackend implements StorageBackend {
     try {
       return linkExclusiveSync(tmp, file);
     } finally {
-      fs.rmSync(tmp, { force: true });
+      unlinkIfThere(tmp);
     }
   }
 
+  /** A stat: synchronous, as small reads are (see above). */
   async exists(key: string): Promise<boolean> {
     try {
-      return (await fsp.stat(this.pathOf(key))).isFile();
+      return fs.statSync(this.pathOf(key), { throwIfNoEntry: false })?.isFile() ?? false;
     } catch (e) {
       if (errCode(e) === 'ENOENT' || errCode(e) === 'ENOTDIR') return false;
       throw e;
@@ -140,7 +153,7 @@ export class LocalBackend implements StorageBackend {
     const dir = this.pathOf(prefix.replace(/\/+$/, ''));
     let entries: fs.Dirent[];
     try {
-      entries = await fsp.readdir(dir, { withFileTypes: true });
+      entries = await fs.promises.readdir(dir, { withFileTypes: true });
     } catch (e) {
       if (errCode(e) === 'ENOENT' || errCode(e) === 'ENOTDIR') return { dirs: [], files: [] };
       throw e;
@@ -153,7 +166,7 @@ export class LocalBackend implements StorageBackend {
       let isDir = e.isDirectory();
       let isFile = e.isFile();
       if (e.isSymbolicLink()) {
-        const st = await fsp.stat(path.join(dir, e.name)).catch(() => null);
+        const st = await fs.promises.stat(path.join(dir, e.name)).catch(() => null);
         isDir = st?.isDirectory() ?? false;
         isFile = st?.isFile() ?? false;
       }
@@ -167,7 +180,7 @@ export class LocalBackend implements StorageBackend {
 
   async stat(key: string): Promise<{ size: number; modifiedAt: number } | null> {
     try {
-      const st = await fsp.stat(this.pathOf(key));
+      const st = await fs.promises.stat(this.pathOf(key));
       return { size: st.size, modifiedAt: st.mtimeMs };
     } catch (e) {
       if (errCode(e) === 'ENOENT') return null;
@@ -178,7 +191,7 @@ export class LocalBackend implements StorageBackend {
   async touch(key: string): Promise<boolean> {
     const now = new Date();
     try {
-      await fsp.utimes(this.pathOf(key), now, now);
+      fs.utimesSync(this.pathOf(key), now, now);
       return true;
     } catch (e) {
       if (errCode(e) === 'ENOENT') return false;
@@ -187,7 +200,7 @@ export class LocalBackend implements StorageBackend {
   }
 
   async delete(key: string): Promise<void> {
-    await fsp.rm(this.pathOf(key), { force: true });
+    await fs.promises.rm(this.pathOf(key), { force: true });
   }
 
   async deletePrefix(prefix: string): Promise<void> {
@@ -195,7 +208,7 @@ export class LocalBackend implements StorageBackend {
     if (prefix.replace(/\/+$/, '') === '')
       throw new Error('deletePrefix: refusing to delete the datastore root');
     const dir = this.pathOf(prefix.replace(/\/+$/, ''));
-    await fsp.rm(dir, { recursive: true, force: true });
+    await fs.promises.rm(dir, { recursive: true, force: true });
     for (const d of this.knownDirs) {
       if (d === dir || d.startsWith(dir + path.sep)) this.knownDirs.delete(d);
     }
@@ -204,13 +217,13 @@ export class LocalBackend implements StorageBackend {
   /** O_APPEND writes: each call lands whole at the end, so a concurrent reader sees whole appends or a torn last line. */
   async append(key: string, data: string): Promise<void> {
     const file = this.pathOf(key);
-    await this.withDir(path.dirname(file), () => fsp.appendFile(file, data));
+    await this.withDir(path.dirname(file), () => fs.promises.appendFile(file, data));
   }
 
   /** Runs `write` with `dir` created, creating it (again) if the write finds it missing. */
   private async withDir<T>(dir: string, write: () => Promise<T>): Promise<T> {
     if (!this.knownDirs.has(dir)) {
-      await fsp.mkdir(dir, { recursive: true });
+      await fs.promises.mkdir(dir, { recursive: true });
       this.knownDirs.add(dir);
     }
     try {
@@ -218,7 +231,7 @@ export class LocalBackend implements StorageBackend {
     } catch (e) {
       if (errCode(e) !== 'ENOENT') throw e;
       this.knownDirs.delete(dir);
-      await fsp.mkdir(dir, { recursive: true });
+      await fs.promises.mkdir(dir, { recursive: true });
       this.knownDirs.add(dir);
       return await write();
     }
@@ -226,10 +239,10 @@ export class LocalBackend implements StorageBackend {
 
   private async writeNew(file: string, data: PutData): Promise<void> {
     if (!this.fsync && !Array.isArray(data)) {
-      await fsp.writeFile(file, data as Buffer | string, { flag: 'wx' });
+      await fs.promises.writeFile(file, data as Buffer | string, { flag: 'wx' });
       return;
     }
-    const handle = await fsp.open(file, 'wx');
+    const handle = await fs.promises.open(file, 'wx');
     try {
       if (typeof data === 'string') await handle.writeFile(data);
       else await writeAll(handle, Array.isArray(data) ? (data as readonly Uint8Array[]) : [data as Buffer]);
@@ -241,7 +254,7 @@ export class LocalBackend implements StorageBackend {
 }
 
 /** writev until every byte is out (the kernel may take fewer bytes, or fewer buffers, per call). */
-async function writeAll(handle: fsp.FileHandle, chunks: readonly Uint8Array[]): Promise<void> {
+async function writeAll(handle: FileHandle, chunks: readonly Uint8Array[]): Promise<void> {
   let pending = chunks.filter((c) => c.byteLength > 0);
   while (pending.length > 0) {
     let { bytesWritten } = await handle.writev(pending as Uint8Array[]);
@@ -251,6 +264,15 @@ async function writeAll(handle: fsp.FileHandle, chunks: readonly Uint8Array[]): 
       bytesWritten -= pending[i++]!.byteLength;
     pending = pending.slice(i);
     if (bytesWritten > 0) pending[0] = pending[0]!.subarray(bytesWritten);
+  }
+}
+
+/** `fs.rmSync(file, { force: true })` without loading Node's rimraf, which rmSync does. */
+function unlinkIfThere(file: string): void {
+  try {
+    fs.unlinkSync(file);
+  } catch (e) {
+    if (errCode(e) !== 'ENOENT') throw e;
   }
 }
 
@@ -277,7 +299,7 @@ function linkExclusiveSync(tmp: string, file: string): boolean {
 
 async function linkExclusive(tmp: string, file: string): Promise<boolean> {
   try {
-    await fsp.link(tmp, file);
+    await fs.promises.link(tmp, file);
     return true;
   } catch (e) {
     const code = errCode(e);
@@ -292,7 +314,7 @@ async function linkExclusive(tmp: string, file: string): Promise<boolean> {
       code === 'EXDEV'
     ) {
       try {
-        await fsp.copyFile(tmp, file, fs.constants.COPYFILE_EXCL);
+        await fs.promises.copyFile(tmp, file, fs.constants.COPYFILE_EXCL);
         return true;
       } catch (e2) {
         if (errCode(e2) === 'EEXIST') return false;

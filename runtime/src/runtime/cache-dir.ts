@@ -5,10 +5,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-export function cacheDir(sub: string): string {
-  const base = process.env.TSFLOW_CACHE_DIR ?? path.join(os.tmpdir(), `tsflow-${os.userInfo().uid}`);
+/**
+ * The folder `sub` of the cache, created unless `create` is false (a reader that only looks for
+ * a file needs no mkdir). The uid comes from geteuid where there is one: os.userInfo() looks the
+ * user up in the password database, several file reads in every task process.
+ */
+export function cacheDir(sub: string, create = true): string {
+  const uid = process.geteuid?.() ?? os.userInfo().uid;
+  const base = process.env.TSFLOW_CACHE_DIR ?? path.join(os.tmpdir(), `tsflow-${uid}`);
   const dir = path.join(base, sub);
-  fs.mkdirSync(dir, { recursive: true });
+  if (create) fs.mkdirSync(dir, { recursive: true });
   return dir;
 }
 

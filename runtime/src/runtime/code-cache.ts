@@ -6,7 +6,6 @@
 // holding every function it compiled. Nothing here can fail a load: any trouble with the cache
 // falls back to a compile from source.
 
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
@@ -38,6 +37,7 @@ function writeOnExit(file: string, script: vm.Script): void {
     process.once('exit', () => {
       for (const p of pending.splice(0)) {
         try {
+          fs.mkdirSync(path.dirname(p.file), { recursive: true });
           writeAtomic(p.file, p.script.createCachedData());
         } catch {
           // A read-only or full disk costs the next process a compile, nothing more.
@@ -49,23 +49,42 @@ function writeOnExit(file: string, script: vm.Script): void {
 }
 
 /**
+ * A 64-bit hash of a short string, as hex. Names cache files only (a collision costs a rejected
+ * cache, and V8 checks what it accepts); `node:crypto` would cost a task process more to load
+ * than the whole compile it saves.
+ */
+export function keyHash(text: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
+}
+
+/** What identifies a file's content for a cache key without reading it: path, size, time, inode. */
+export function fileIdentity(filename: string, st: fs.Stats): string {
+  return `${filename}\0${st.size}\0${st.mtimeMs}\0${st.ino}`;
+}
+
+/**
  * CommonJS `source` (unwrapped) compiled from the cache file `<name>-<key>.bin`, where the key
- * hashes `identity` (what makes this code this code: its content, or its path, size and time)
- * with Node's version and flags: V8 checks a cache against the source's length only, and rejects
- * one made under other flags, so processes started with other flags keep caches of their own.
- * Without a usable cache the source is compiled and its cache written when the process exits.
+ * hashes `identity` (what makes this code this code: its path, size, time and inode, see
+ * fileIdentity; a rebuild writes a new file) with Node's version and flags: V8 checks a cache
+ * against the source's length only, and rejects one made under other flags, so processes started
+ * with other flags keep caches of their own. Without a usable cache the source is compiled and
+ * its cache written when the process exits.
  */
 export function compileCached(filename: string, source: string, name: string, identity: string): vm.Script {
-  const key = crypto
-    .createHash('sha1')
-    .update(`${process.version}\0${process.execArgv.join(' ')}\0`)
-    .update(identity)
-    .digest('hex')
-    .slice(0, 24);
+  const key = keyHash(`${process.version}\0${process.execArgv.join(' ')}\0${identity}`);
   let cacheFile: string | undefined;
   let cachedData: Buffer | undefined;
   try {
-    cacheFile = path.join(cacheDir('v8'), `${name}-${key}.bin`);
+    cacheFile = path.join(cacheDir('v8', false), `${name}-${key}.bin`);
     cachedData = fs.readFileSync(cacheFile);
   } catch {
     // No cache yet (or no cache folder at all): compile from source.
@@ -89,8 +108,12 @@ export function useCodeCache(files: RegExp): void {
     } catch {
       return original.call(this, content, filename);
     }
-    const identity = `${filename}\0${st.size}\0${st.mtimeMs}`;
-    const script = compileCached(filename, content, path.basename(filename, '.js'), identity);
+    const script = compileCached(
+      filename,
+      content,
+      path.basename(filename, '.js'),
+      fileIdentity(filename, st),
+    );
     const require = Object.assign((id: string) => this.require(id), {
       resolve: (request: string, options?: unknown) =>
         statics._resolveFilename(request, this, false, options),
