@@ -80,7 +80,8 @@ await Promise.all([
     },
   }),
   // Local task processes: `task.cjs` runs `worker.cjs` (the same runner as CommonJS) from V8's
-  // code cache (see src/runtime/task-main.ts).
+  // code cache (see src/runtime/task-main.ts), and CommonJS flow bundles require `index.cjs`
+  // (see src/runtime/bundle.ts).
   build({
     ...common,
     format: 'cjs',
@@ -88,6 +89,7 @@ await Promise.all([
     entryPoints: {
       task: 'src/runtime/task-main.ts',
       worker: 'src/runtime/worker.ts',
+      index: 'src/index.ts',
     },
     ...CJS_IMPORT_META_URL,
   }),

@@ -4,13 +4,17 @@
 // packages stay where they are installed (native addons keep working) and are imported by
 // absolute path; the flow's own TypeScript files are bundled. Bundles are content-addressed in
 // a cache folder, so concurrent runs never overwrite a bundle another run is using.
+//
+// Local task processes load a CommonJS build of the same flow where it can be one (see
+// `taskBundle`): importing an ES module makes a task process start Node's ES module loader, about
+// as much CPU as the rest of a trivial task's own work.
 
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createRequire } from 'node:module';
-import type { Plugin } from 'esbuild';
+import { createRequire, isBuiltin } from 'node:module';
+import type { BuildOptions, Plugin } from 'esbuild';
 import { UserError } from '../errors.js';
 import { cacheDir, writeAtomic } from './cache-dir.js';
 import { TLS_MODULES } from './extra-ca.js';
@@ -26,9 +30,12 @@ export function runtimeDist(): string {
   return path.dirname(fileURLToPath(import.meta.url)).replace(/[\\/]chunks$/, '');
 }
 
-function runtimePlugin(dist: string): Plugin {
+/** The runtime's flow API as CommonJS (what a CommonJS task bundle requires for `tsflow`). */
+const INDEX_CJS = 'index.cjs';
+
+function runtimePlugin(dist: string, format: 'esm' | 'cjs'): Plugin {
   const entries: Record<string, string> = {
-    tsflow: 'index.js',
+    tsflow: format === 'cjs' ? INDEX_CJS : 'index.js',
     'tsflow/client': 'client.js',
     'tsflow/graph': 'graph.js',
   };
@@ -43,7 +50,9 @@ function runtimePlugin(dist: string): Plugin {
               { text: `'${args.path}' is not an entry point of tsflow (use 'tsflow' or 'tsflow/client')` },
             ],
           };
-        return { path: pathToFileURL(path.join(dist, file)).href, external: true };
+        const abs = path.join(dist, file);
+        // require() takes a path, import a URL.
+        return { path: file === INDEX_CJS ? abs : pathToFileURL(abs).href, external: true };
       });
       // A dynamic import of a TLS module becomes a static one (esbuild hoists an external
       // import to the top of the bundle), so it loads with the flow and a task process sees it
@@ -73,18 +82,22 @@ function runtimePlugin(dist: string): Plugin {
 }
 
 export interface FlowBundle {
-  /** Absolute path of the bundled module. */
+  /** Absolute path of the bundled module (ESM). */
   path: string;
   sha: string;
+  /**
+   * What local task processes load: a CommonJS build of the same flow (`.cjs`) when it can be one,
+   * else `path`.
+   */
+  taskPath: string;
 }
 
-export async function bundleFlow(file: string): Promise<FlowBundle> {
-  const abs = path.resolve(file);
-  const result = await build({
+function buildOptions(abs: string, format: 'esm' | 'cjs'): BuildOptions & { write: false } {
+  return {
     entryPoints: [abs],
     bundle: true,
     write: false,
-    format: 'esm',
+    format,
     platform: 'node',
     target: 'node20',
     sourcemap: 'inline',
@@ -92,10 +105,52 @@ export async function bundleFlow(file: string): Promise<FlowBundle> {
     outdir: cacheDir('bundles'),
     sourcesContent: false,
     logLevel: 'silent',
-    plugins: [runtimePlugin(runtimeDist())],
+    plugins: [runtimePlugin(runtimeDist(), format)],
     // Keep names so class names (= flow names) and step names survive.
     keepNames: true,
-  }).catch(
+  };
+}
+
+/** Writes bundle bytes under their content hash (once); returns the path and the hash. */
+function store(contents: Uint8Array, ext: string): { path: string; sha: string } {
+  const sha = crypto.createHash('sha256').update(contents).digest('hex');
+  const target = path.join(cacheDir('bundles'), `${sha.slice(0, 32)}${ext}`);
+  if (!fs.existsSync(target)) writeAtomic(target, contents);
+  return { path: target, sha };
+}
+
+/**
+ * The flow as CommonJS, for local task processes, or undefined where that could behave other than
+ * the ES module: a flow that imports packages (they may be ES modules only, or export other code
+ * to require()), `tsflow/client` or `tsflow/graph`, uses top-level await (esbuild refuses it) or
+ * anything esbuild warns about (`import.meta` among them). Node built-ins and `tsflow` are fine:
+ * `tsflow` is the runtime's CommonJS build of the flow API, `index.cjs`, for which the task
+ * runner hands over its own copy (worker.ts).
+ */
+async function taskBundle(abs: string): Promise<string | undefined> {
+  const dist = runtimeDist();
+  if (!fs.existsSync(path.join(dist, INDEX_CJS))) return undefined;
+  try {
+    const result = await build({ ...buildOptions(abs, 'cjs'), metafile: true });
+    const out = result.outputFiles?.[0];
+    if (!out || result.warnings.length > 0) return undefined;
+    const index = path.join(dist, INDEX_CJS);
+    for (const output of Object.values(result.metafile?.outputs ?? {})) {
+      for (const imp of output.imports) {
+        if (!imp.external) continue;
+        if (imp.path !== index && !isBuiltin(imp.path)) return undefined;
+      }
+    }
+    return store(out.contents, '.cjs').path;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function bundleFlow(file: string): Promise<FlowBundle> {
+  const abs = path.resolve(file);
+  const cjs = taskBundle(abs);
+  const result = await build(buildOptions(abs, 'esm')).catch(
     (err: {
       errors?: { text: string; location?: { file: string; line: number; column: number } | null }[];
     }) => {
@@ -108,8 +163,6 @@ export async function bundleFlow(file: string): Promise<FlowBundle> {
   );
   const out = result.outputFiles?.[0];
   if (!out) throw new Error(`esbuild produced no output for ${abs}`);
-  const sha = crypto.createHash('sha256').update(out.contents).digest('hex');
-  const target = path.join(cacheDir('bundles'), `${sha.slice(0, 32)}.mjs`);
-  if (!fs.existsSync(target)) writeAtomic(target, out.contents);
-  return { path: target, sha };
+  const esm = store(out.contents, '.mjs');
+  return { ...esm, taskPath: (await cjs) ?? esm.path };
 }

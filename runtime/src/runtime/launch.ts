@@ -114,7 +114,7 @@ export async function launchRun(opts: LaunchOptions): Promise<RunOutcome & { run
   // Task processes boot while the run is being recorded.
   const compute = new LocalCompute({
     workerScript: path.join(runtimeDist(), 'task.cjs'),
-    bundle: prepared.bundle.path,
+    bundle: prepared.bundle.taskPath,
     spare: 1,
     ...(isS3Root(opts.datastoreRoot) ? { env: { TSFLOW_PRELOAD_S3: '1' } } : {}),
   });

@@ -19,7 +19,7 @@ async function prepare(file: string, bundle: string, flow: string | undefined): 
   try {
     const graph = pickFlow(analysis, flow);
     const extraCa = restoreExtraCa();
-    const cls = await loadFlowClass({ path: bundle, sha: '' }, graph.name);
+    const cls = await loadFlowClass({ path: bundle, sha: '', taskPath: bundle }, graph.name);
     extraCa.afterImport();
     let parameters: ReturnType<typeof collectParameters>;
     try {
