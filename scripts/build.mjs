@@ -80,8 +80,7 @@ await Promise.all([
     },
   }),
   // Local task processes: `task.cjs` runs `worker.cjs` (the same runner as CommonJS) from V8's
-  // code cache (see src/runtime/task-main.ts), and CommonJS flow bundles require `index.cjs`
-  // (see src/runtime/bundle.ts).
+  // code cache (see src/runtime/task-main.ts).
   build({
     ...common,
     format: 'cjs',
@@ -89,7 +88,6 @@ await Promise.all([
     entryPoints: {
       task: 'src/runtime/task-main.ts',
       worker: 'src/runtime/worker.ts',
-      index: 'src/index.ts',
     },
     ...CJS_IMPORT_META_URL,
   }),

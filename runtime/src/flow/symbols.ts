@@ -16,3 +16,5 @@ export const FLOW_CLASS = Symbol.for('tsflow.flowClass');
 export const LOADING = Symbol.for('tsflow.loading');
 /** globalThis registry of classes passed to `main()`: Map<name, class>. */
 export const REGISTRY = Symbol.for('tsflow.registry');
+/** globalThis slot where a task runner puts its flow API for the CommonJS flow bundle it loads. */
+export const FLOW_API = Symbol.for('tsflow.flowApi');

@@ -16,6 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire, isBuiltin } from 'node:module';
 import type { BuildOptions, Plugin } from 'esbuild';
 import { UserError } from '../errors.js';
+import { FLOW_API } from '../flow/symbols.js';
 import { cacheDir, writeAtomic } from './cache-dir.js';
 import { TLS_MODULES } from './extra-ca.js';
 
@@ -30,12 +31,11 @@ export function runtimeDist(): string {
   return path.dirname(fileURLToPath(import.meta.url)).replace(/[\\/]chunks$/, '');
 }
 
-/** The runtime's flow API as CommonJS (what a CommonJS task bundle requires for `tsflow`). */
-const INDEX_CJS = 'index.cjs';
+const API_NS = 'tsflow-api';
 
 function runtimePlugin(dist: string, format: 'esm' | 'cjs'): Plugin {
   const entries: Record<string, string> = {
-    tsflow: format === 'cjs' ? INDEX_CJS : 'index.js',
+    tsflow: 'index.js',
     'tsflow/client': 'client.js',
     'tsflow/graph': 'graph.js',
   };
@@ -50,10 +50,17 @@ function runtimePlugin(dist: string, format: 'esm' | 'cjs'): Plugin {
               { text: `'${args.path}' is not an entry point of tsflow (use 'tsflow' or 'tsflow/client')` },
             ],
           };
-        const abs = path.join(dist, file);
-        // require() takes a path, import a URL.
-        return { path: file === INDEX_CJS ? abs : pathToFileURL(abs).href, external: true };
+        // The CommonJS build's `tsflow` is the flow API of the task runner that loads it.
+        if (format === 'cjs' && args.path === 'tsflow') return { path: 'tsflow', namespace: API_NS };
+        return { path: pathToFileURL(path.join(dist, file)).href, external: true };
       });
+      b.onLoad({ filter: /.*/, namespace: API_NS }, () => ({
+        loader: 'js',
+        contents: `const api = globalThis[Symbol.for(${JSON.stringify(FLOW_API.description)})];
+if (!api) throw new Error('this CommonJS build of a flow runs only in a tsflow task process');
+module.exports = api;
+`,
+      }));
       // A dynamic import of a TLS module becomes a static one (esbuild hoists an external
       // import to the top of the bundle), so it loads with the flow and a task process sees it
       // right after the import (extra-ca.ts): certificates from NODE_EXTRA_CA_CERTS then apply.
@@ -124,21 +131,17 @@ function store(contents: Uint8Array, ext: string): { path: string; sha: string }
  * the ES module: a flow that imports packages (they may be ES modules only, or export other code
  * to require()), `tsflow/client` or `tsflow/graph`, uses top-level await (esbuild refuses it) or
  * anything esbuild warns about (`import.meta` among them). Node built-ins and `tsflow` are fine:
- * `tsflow` is the runtime's CommonJS build of the flow API, `index.cjs`, for which the task
- * runner hands over its own copy (worker.ts).
+ * `tsflow` is the flow API of the task runner that requires the bundle (worker.ts), so the flow
+ * and the runner share one FlowSpec and no file is read for it.
  */
 async function taskBundle(abs: string): Promise<string | undefined> {
-  const dist = runtimeDist();
-  if (!fs.existsSync(path.join(dist, INDEX_CJS))) return undefined;
   try {
     const result = await build({ ...buildOptions(abs, 'cjs'), metafile: true });
     const out = result.outputFiles?.[0];
     if (!out || result.warnings.length > 0) return undefined;
-    const index = path.join(dist, INDEX_CJS);
     for (const output of Object.values(result.metafile?.outputs ?? {})) {
       for (const imp of output.imports) {
-        if (!imp.external) continue;
-        if (imp.path !== index && !isBuiltin(imp.path)) return undefined;
+        if (imp.external && !isBuiltin(imp.path)) return undefined;
       }
     }
     return store(out.contents, '.cjs').path;

@@ -6,13 +6,13 @@
 // trivial task's cost. `tsflow spin` passes the spec in TSFLOW_TASK_SPEC instead.
 
 import fs from 'node:fs';
-import Module, { createRequire } from 'node:module';
-import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { openFlowStore } from '../datastore/index.js';
 import * as flowApi from '../index.js';
 import { preloadS3Sdk } from '../datastore/s3-backend.js';
 import { flowRegistry, whileLoadingFlows } from '../flow/main.js';
+import { FLOW_API } from '../flow/symbols.js';
 import { importModule } from '../util/import-module.js';
 import { runTask } from './run-task.js';
 import { restoreExtraCa } from './extra-ca.js';
@@ -56,23 +56,9 @@ function readSpecLine(): string {
  */
 async function loadFlowModule(file: string): Promise<Record<string, unknown>> {
   if (!file.endsWith('.cjs')) return importModule(pathToFileURL(file).href);
-  const require = createRequire(file);
-  shareFlowApi(require.cache);
-  return require(file) as Record<string, unknown>;
-}
-
-/**
- * A CommonJS flow bundle requires `index.cjs` beside this runner for `tsflow` (bundle.ts): it
- * gets this runner's own copy of the flow API instead, one file fewer to read and compile.
- */
-function shareFlowApi(cache: NodeJS.Require['cache']): void {
-  const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'index.cjs');
-  if (cache[file]) return;
-  const mod = new Module(file);
-  mod.filename = file;
-  mod.exports = flowApi;
-  mod.loaded = true;
-  cache[file] = mod;
+  // The bundle's `tsflow` is this runner's flow API (bundle.ts).
+  (globalThis as Record<symbol, unknown>)[FLOW_API] = flowApi;
+  return createRequire(file)(file) as Record<string, unknown>;
 }
 
 /** Errors whose stack shows only tsflow's internals: the message says it all. */
