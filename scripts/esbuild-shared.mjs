@@ -3,11 +3,14 @@
 /**
  * CommonJS output of ES module source that reads `import.meta.url` (to `createRequire`, or to
  * know its own path): esbuild leaves `import.meta` empty in CommonJS, so it is defined from
- * `__filename`.
+ * `__filename`, when read (most processes never read it, and a URL costs a task process more
+ * than it should).
  */
 export const CJS_IMPORT_META_URL = {
-  define: { 'import.meta.url': '__tsflowModuleUrl' },
-  banner: { js: 'const __tsflowModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  define: { 'import.meta.url': '__tsflowModule.url' },
+  banner: {
+    js: 'const __tsflowModule = { get url() { return require("node:url").pathToFileURL(__filename).href; } };',
+  },
 };
 
 /** ES module output of bundled code that calls `require()` (CommonJS packages, Node built-ins). */
