@@ -234,6 +234,26 @@ const MERMAID_PATCHES = [
     to: '0 && log.info(',
     missing: 'mermaid log calls not found',
   },
+  // In strict mode render() serialises the drawing and runs DOMPurify over the string (an HTML
+  // parse, a walk of every element and attribute, a serialisation): a fifth of a 100-step
+  // render. The panel parses the drawing as SVG and keeps only plain drawing with its own
+  // allow-list (webviews/src/dag/sanitize-svg.ts, stricter: no <foreignObject>, links or
+  // animation), which also covers the drawings the extension keeps. Labels still go through
+  // Mermaid's sanitiser, and the page's CSP runs no inline script.
+  {
+    filter: /[\\/]mermaid[\\/]dist[\\/]mermaid\.core\.mjs$/,
+    from: [
+      '    } else if (!isLooseSecurityLevel) {',
+      '      code = DOMPurify.sanitize(code, {',
+      '        ADD_TAGS: DOMPURIFY_TAGS,',
+      '        ADD_ATTR: DOMPURIFY_ATTR,',
+      '        HTML_INTEGRATION_POINTS: { foreignobject: true }',
+      '      });',
+      '    }',
+    ].join('\n'),
+    to: '    }',
+    missing: 'mermaid render() DOMPurify pass not found; DAG renders sanitise the drawing twice',
+  },
 ];
 
 const flowchartOnlyMermaid = {

@@ -104,6 +104,64 @@ describe('DAG panel (jsdom)', () => {
     assert.equal(sources.length, 3);
   });
 
+  it('lets only plain drawing into the page, from the renderer and from kept drawings', async () => {
+    const evil = [
+      '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" onload="alert(1)" viewBox="0 0 10 10">',
+      '<style>@import url(https://evil.example/x.css);</style>',
+      '<style>.ok { fill: url(#grad) }</style>',
+      '<script>alert(1)</script>',
+      '<g class="node default" id="dag1-flowchart-s_start-0" onclick="alert(1)"><rect style="fill: url(https://evil.example/i.png)"/>',
+      '<text>&lt;img src=x onerror=alert(1)&gt;</text></g>',
+      '<foreignObject><div xmlns="http://www.w3.org/1999/xhtml"><img src="x" onerror="alert(1)"/></div></foreignObject>',
+      '<a href="javascript:alert(1)"><rect/></a><image href="x" onerror="alert(1)"/>',
+      '<use xlink:href="data:image/svg+xml,&lt;svg/&gt;#x"/><animate attributeName="href" values="javascript:alert(1)"/>',
+      '<set attributeName="onmouseover" to="alert(1)"/><iframe xmlns="http://www.w3.org/1999/xhtml" src="x"/>',
+      '<path d="M0 0" marker-end="url(#arrow)" xlink:title="t"/>',
+      '</svg>',
+    ].join('');
+    const evilView = new DagView({
+      doc: dom.window.document,
+      root: dom.window.document.getElementById('app')!,
+      post: (m) => posted.push(m),
+      render: () => Promise.resolve({ svg: evil }),
+    });
+    await evilView.handle({ type: 'graph', graph, stale: false, problems: [] });
+    const svg = [...dom.window.document.querySelectorAll('.canvas svg')].at(-1)!;
+    const html = svg.outerHTML;
+    for (const bad of ['script', 'foreignObject', 'img', 'a', 'image', 'use', 'animate', 'set', 'iframe'])
+      assert.equal(svg.getElementsByTagName(bad).length, 0, bad);
+    const attributes = [svg, ...svg.querySelectorAll('*')].flatMap((e) =>
+      [...e.attributes].map((a) => a.name),
+    );
+    assert.deepEqual(
+      attributes.filter((a) => /^on|href|title/.test(a)),
+      [],
+    );
+    assert.doesNotMatch(html.replace(/<text>.*?<\/text>/, ''), /alert|javascript:|evil\.example|@import/);
+    // What is plain stays: the node, its text as text, local url(#…) references.
+    assert.equal(svg.querySelector('g.node text')!.textContent, '<img src=x onerror=alert(1)>');
+    assert.match(html, /marker-end="url\(#arrow\)"/);
+    assert.match(html, /fill: url\(#grad\)/);
+    // Exported and kept: the drawing as shown, not the renderer's string.
+    const shown = posted.findLast((m) => m.type === 'rendered');
+    assert.ok(shown?.type === 'rendered' && shown.keep);
+    assert.doesNotMatch(shown.keep.svg, /onload|script|foreignObject|evil/);
+    // A kept drawing that needs cleaning is not used: the graph is drawn again.
+    posted = [];
+    const source = sources.length;
+    const kept = { source: shown.keep.source, theme: '', svg: evil };
+    const reopened = new DagView({
+      doc: dom.window.document,
+      root: dom.window.document.getElementById('app')!,
+      post: (m) => posted.push(m),
+      render: fakeRender,
+    });
+    await reopened.handle({ type: 'graph', graph, stale: false, problems: [], cached: [kept] });
+    assert.equal(sources.length, source + 1);
+    const again = posted.find((m) => m.type === 'rendered');
+    assert.ok(again?.type === 'rendered' && !again.cached && again.nodes === 5);
+  });
+
   it('reveals the step of a clicked node', async () => {
     await view.handle({ type: 'graph', graph, stale: false, problems: [] });
     const join = [...canvas().querySelectorAll('g.node')].find((n) => n.id.includes('s_join'))!;

@@ -1,12 +1,14 @@
 // The DAG panel's page: a toolbar (run shown, select run, direction, zoom, export SVG), the
 // problems that make the graph incomplete, and the Mermaid drawing. The renderer is injected so
 // tests run this in jsdom with a stand-in (Mermaid needs real SVG layout). Everything that comes
-// from data is set with textContent or goes through Mermaid's strict mode: never innerHTML.
+// from data is set with textContent or goes through Mermaid's strict mode, and the drawing through
+// sanitize-svg.ts: never innerHTML.
 
 import type { FlowGraph } from '../../../runtime/src/graph/types.js';
 import type { CachedSvg, FromDagMessage, RunStatusSummary, ToDagMessage } from '../messages.js';
 import { MAX_CACHED_SVG_BYTES } from '../messages.js';
 import { dagToMermaid, mermaidNodeId, STATUS_CLASSES, stepOfElementId } from './mermaid.js';
+import { sanitizeSvg } from './sanitize-svg.js';
 
 export type Renderer = (id: string, source: string) => Promise<{ svg: string }>;
 
@@ -155,22 +157,28 @@ export class DagView {
           id,
           this.run ? dagToMermaid(g, this.run, { direction: this.direction }) : plain,
         ));
-      // Mermaid's output in strict mode (labels sanitised, no scripts, no links) from text we
-      // entity-escaped: parsed as SVG, never as HTML.
-      const parsed = new this.o.doc.defaultView!.DOMParser().parseFromString(svg, 'image/svg+xml');
-      const root = parsed.documentElement;
+      // Mermaid's output in strict mode (labels sanitised, SVG text) from text we entity-escaped,
+      // or a drawing the extension kept: parsed as SVG, never as HTML, and only plain drawing
+      // enters the page (sanitize-svg.ts). A kept drawing that needed cleaning is not used.
+      const view = this.o.doc.defaultView!;
+      const root = new view.DOMParser().parseFromString(svg, 'image/svg+xml').documentElement;
       if (root.nodeName !== 'svg') throw new Error('the renderer did not produce an SVG');
-      for (const s of root.querySelectorAll('script, foreignObject script')) s.remove();
+      const removed = sanitizeSvg(root);
+      if (hit && removed > 0) return await this.renderGraph();
+      // What is exported and kept: the drawing as it entered the page.
+      const clean = removed === 0 ? svg : new view.XMLSerializer().serializeToString(root);
       // Adopted, not imported: the parsed tree moves into the page instead of being copied.
       this.el.canvas.replaceChildren(this.o.doc.adoptNode(root));
-      this.svg = svg;
+      this.svg = clean;
       this.showError(undefined);
       this.applyZoom();
       this.applyRunStatus();
       const nodes = this.el.canvas.querySelectorAll('g.node').length;
       const now = performance.now();
       const keep =
-        !hit && !this.run && svg.length <= MAX_CACHED_SVG_BYTES ? { source: plain, theme, svg } : undefined;
+        !hit && !this.run && clean.length <= MAX_CACHED_SVG_BYTES
+          ? { source: plain, theme, svg: clean }
+          : undefined;
       this.o.post({
         type: 'rendered',
         nodes,

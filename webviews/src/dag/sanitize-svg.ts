@@ -1,0 +1,84 @@
+// The whole-drawing pass of the DAG panel's sanitising, on the parsed SVG before it enters the
+// page (fresh renders and drawings kept by the extension alike). What Mermaid draws for the panel
+// is plain SVG: shapes, SVG text set as text, markers, a gradient and a shadow filter, and one
+// <style> of theme CSS. Everything else goes: any element outside that list (scripts,
+// <foreignObject> and the HTML it could hold, links, images, <use>, animations, which can set
+// attributes), event-handler and link attributes, attributes in foreign namespaces, and values or
+// style sheets that reach outside the drawing (`url(` other than `url(#…)`, `@import`,
+// `javascript:`). Mermaid's own sanitiser still runs on every label in strict mode; this replaces
+// its DOMPurify pass over the serialised drawing (scripts/build-extension.mjs), which re-parsed
+// the whole SVG as HTML.
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
+
+const ELEMENTS = new Set([
+  'svg',
+  'g',
+  'defs',
+  'style',
+  'title',
+  'desc',
+  'marker',
+  'path',
+  'rect',
+  'circle',
+  'ellipse',
+  'line',
+  'polyline',
+  'polygon',
+  'text',
+  'tspan',
+  'linearGradient',
+  'radialGradient',
+  'stop',
+  'clipPath',
+  'filter',
+  'feDropShadow',
+  'feGaussianBlur',
+  'feOffset',
+  'feFlood',
+  'feComposite',
+  'feMerge',
+  'feMergeNode',
+  'feBlend',
+  'feColorMatrix',
+]);
+
+/** A value that loads or runs something outside the drawing. */
+const OUTSIDE = /javascript:|@import|url\(\s*(?!['"]?\s*#)/i;
+
+/**
+ * Removes from `root` (an <svg>) everything that is not plain drawing; returns how many elements
+ * and attributes it removed (0 for what Mermaid draws for the panel).
+ */
+export function sanitizeSvg(root: Element): number {
+  if (root.namespaceURI !== SVG_NS || root.localName !== 'svg') throw new Error('not an SVG drawing');
+  let removed = 0;
+  for (const el of [root, ...root.querySelectorAll('*')]) {
+    if (el !== root && !root.contains(el)) continue; // inside a subtree removed already
+    if (
+      el.namespaceURI !== SVG_NS ||
+      !ELEMENTS.has(el.localName) ||
+      (el.localName === 'style' && OUTSIDE.test(el.textContent ?? ''))
+    ) {
+      el.remove();
+      removed++;
+      continue;
+    }
+    for (const a of [...el.attributes]) {
+      const name = a.localName.toLowerCase();
+      if (
+        (a.namespaceURI !== null && a.namespaceURI !== XMLNS_NS) ||
+        name.startsWith('on') ||
+        name === 'href' ||
+        name === 'src' ||
+        OUTSIDE.test(a.value)
+      ) {
+        el.removeAttributeNode(a);
+        removed++;
+      }
+    }
+  }
+  return removed;
+}
