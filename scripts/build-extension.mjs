@@ -137,6 +137,42 @@ const MERMAID_PATCHES = [
     ].join('\n'),
     missing: 'mermaid computeWidthOfText() not found; DAG renders measure empty edge labels',
   },
+  // A node label's line is measured in the DOM (a forced layout of the document per node) only to
+  // decide whether it needs wrapping at the wrapping width. Canvas text measurement with the
+  // drawing's font (the theme's family and size, which the labels inherit; the same text shaper)
+  // answers without a layout when the line is well inside the width; any other line, a styled
+  // word or a label under an inline font style is measured in the DOM as before.
+  {
+    filter: MERMAID_CHUNK,
+    from: [
+      'function createFormattedText(width, g, structuredText, addBackground = false, centerText = false) {',
+    ].join('\n'),
+    to: [
+      'var tsflowCanvas;',
+      'function tsflowFitsByCanvas(labelGroup, line, width) {',
+      '  if (!(width < Infinity) || line.some((word) => word.type !== "normal")) return false;',
+      '  const { fontFamily, fontSize } = getConfig().themeVariables ?? {};',
+      '  if (!fontFamily || !fontSize) return false;',
+      '  if (labelGroup.node().closest?.(\'[style*="font"]\') !== null) return false;',
+      '  tsflowCanvas ??= document.createElement("canvas").getContext("2d");',
+      '  if (!tsflowCanvas) return false;',
+      '  tsflowCanvas.font = "10px monospace";',
+      '  tsflowCanvas.font = (typeof fontSize === "number" ? fontSize + "px" : fontSize) + " " + fontFamily;',
+      '  if (tsflowCanvas.font === "10px monospace") return false;',
+      '  const text = line.map((word, i) => (i === 0 ? "" : " ") + decodeHTMLEntities(word.content)).join("");',
+      '  return tsflowCanvas.measureText(text).width <= 0.9 * width;',
+      '}',
+      'function createFormattedText(width, g, structuredText, addBackground = false, centerText = false) {',
+    ].join('\n'),
+    missing: 'mermaid createFormattedText() not found',
+  },
+  {
+    filter: MERMAID_CHUNK,
+    from: '    const checkWidth = /* @__PURE__ */ __name((line2) => computeWidthOfText(labelGroup, lineHeight, line2) <= width, "checkWidth");',
+    to: '    const checkWidth = /* @__PURE__ */ __name((line2) => tsflowFitsByCanvas(labelGroup, line2, width) || computeWidthOfText(labelGroup, lineHeight, line2) <= width, "checkWidth");',
+    missing:
+      'mermaid createFormattedText() width check not found; DAG renders measure every label in the DOM',
+  },
   // dagre's crossing minimisation sweeps the layers until four sweeps in a row found no better
   // ordering than the best so far, even when that best has no crossing at all (a chain of steps,
   // most flows): nothing can beat 0, and only the best ordering is kept, so stopping there
