@@ -10,7 +10,6 @@
 // the whole SVG as HTML.
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
-const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 
 const ELEMENTS = new Set([
   'svg',
@@ -55,30 +54,34 @@ const OUTSIDE = /javascript:|@import|url\(\s*(?!['"]?\s*#)/i;
 export function sanitizeSvg(root: Element): number {
   if (root.namespaceURI !== SVG_NS || root.localName !== 'svg') throw new Error('not an SVG drawing');
   let removed = 0;
-  for (const el of [root, ...root.querySelectorAll('*')]) {
-    if (el !== root && !root.contains(el)) continue; // inside a subtree removed already
-    if (
-      el.namespaceURI !== SVG_NS ||
-      !ELEMENTS.has(el.localName) ||
-      (el.localName === 'style' && OUTSIDE.test(el.textContent ?? ''))
-    ) {
-      el.remove();
-      removed++;
-      continue;
-    }
-    for (const a of [...el.attributes]) {
-      const name = a.localName.toLowerCase();
-      if (
-        (a.namespaceURI !== null && a.namespaceURI !== XMLNS_NS) ||
-        name.startsWith('on') ||
-        name === 'href' ||
-        name === 'src' ||
-        OUTSIDE.test(a.value)
-      ) {
-        el.removeAttributeNode(a);
+  const walk = (el: Element): void => {
+    for (const name of el.getAttributeNames()) {
+      const lower = name.toLowerCase();
+      // Parsed as XML, a qualified name with a colon is a namespaced attribute.
+      let bad = lower.startsWith('on') || lower === 'href' || lower === 'src';
+      bad ||= name.includes(':') && !name.startsWith('xmlns:');
+      if (!bad) {
+        const v = el.getAttribute(name) ?? '';
+        bad = (v.includes(':') || v.includes('(') || v.includes('@')) && OUTSIDE.test(v);
+      }
+      if (bad) {
+        el.removeAttribute(name);
         removed++;
       }
     }
-  }
+    for (let c = el.firstElementChild; c; ) {
+      const next = c.nextElementSibling;
+      if (
+        c.namespaceURI !== SVG_NS ||
+        !ELEMENTS.has(c.localName) ||
+        (c.localName === 'style' && OUTSIDE.test(c.textContent ?? ''))
+      ) {
+        c.remove();
+        removed++;
+      } else walk(c);
+      c = next;
+    }
+  };
+  walk(root);
   return removed;
 }
