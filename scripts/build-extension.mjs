@@ -173,6 +173,24 @@ const MERMAID_PATCHES = [
     missing:
       'mermaid createFormattedText() width check not found; DAG renders measure every label in the DOM',
   },
+  // Each edge path's length (getTotalLength(): a forced layout of the document per edge) was
+  // taken for every edge and used only to dash edges in the 'neo' look; it is taken there only.
+  {
+    filter: MERMAID_CHUNK,
+    from: [
+      '    const len = typeof pathNode.getTotalLength === "function" ? pathNode.getTotalLength() : 0;',
+      '    const oValueS = markerOffsets2[edge.arrowTypeStart] || 0;',
+      '    const oValueE = markerOffsets2[edge.arrowTypeEnd] || 0;',
+      '    if (edge.look === "neo" && !animatedEdge) {',
+    ].join('\n'),
+    to: [
+      '    const oValueS = markerOffsets2[edge.arrowTypeStart] || 0;',
+      '    const oValueE = markerOffsets2[edge.arrowTypeEnd] || 0;',
+      '    if (edge.look === "neo" && !animatedEdge) {',
+      '      const len = typeof pathNode.getTotalLength === "function" ? pathNode.getTotalLength() : 0;',
+    ].join('\n'),
+    missing: 'mermaid insertEdge() path length not found; DAG renders force a layout per edge',
+  },
   // dagre's crossing minimisation sweeps the layers until four sweeps in a row found no better
   // ordering than the best so far, even when that best has no crossing at all (a chain of steps,
   // most flows): nothing can beat 0, and only the best ordering is kept, so stopping there
