@@ -69,6 +69,14 @@ function patchSources(b, patches) {
     let src = await fs.promises.readFile(args.path, 'utf8');
     let changed = false;
     for (const p of mine) {
+      if (p.transform) {
+        const out = p.transform(src);
+        if (out === src) continue;
+        found[patches.indexOf(p)] = true;
+        src = out;
+        changed = true;
+        continue;
+      }
       // A string is replaced once; a RegExp (with the g flag) everywhere it matches.
       if (typeof p.from === 'string' ? !src.includes(p.from) : src.search(p.from) === -1) continue;
       if (typeof p.from === 'string' && src.indexOf(p.from) !== src.lastIndexOf(p.from))
@@ -190,6 +198,27 @@ const MERMAID_PATCHES = [
       '      const len = typeof pathNode.getTotalLength === "function" ? pathNode.getTotalLength() : 0;',
     ].join('\n'),
     missing: 'mermaid insertEdge() path length not found; DAG renders force a layout per edge',
+  },
+  // The flowchart diagram and the dagre layout are dynamic imports in Mermaid (loaded at the first
+  // render). In one IIFE bundle esbuild then wraps them and every module they import (nearly all
+  // of Mermaid, d3, lodash...) in lazy-init closures, all initialised and nothing tree-shaken.
+  // Imported statically, the bundle is scope-hoisted and unused code is dropped.
+  {
+    filter: /[\\/]mermaid[\\/]dist[\\/](?:mermaid\.core|chunks[\\/]mermaid\.core[\\/]chunk-[A-Z0-9]+)\.mjs$/,
+    transform: (src) => {
+      const paths = [];
+      const out = src.replace(
+        /await import\("(\.\/(?:chunks\/mermaid\.core\/flowDiagram|dagre)-[A-Z0-9]+\.mjs)"\)/g,
+        (_, p) => {
+          if (!paths.includes(p)) paths.push(p);
+          return `__tsflowStatic${paths.indexOf(p)}`;
+        },
+      );
+      return (
+        paths.map((p, i) => `import * as __tsflowStatic${i} from ${JSON.stringify(p)};\n`).join('') + out
+      );
+    },
+    missing: 'mermaid flowchart/dagre dynamic imports not found; the DAG bundle stays lazily initialised',
   },
   // dagre's crossing minimisation sweeps the layers until four sweeps in a row found no better
   // ordering than the best so far, even when that best has no crossing at all (a chain of steps,
