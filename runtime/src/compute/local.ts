@@ -101,6 +101,8 @@ export class LocalCompute {
   private readonly spare: number;
   /** Extra Node flags for task processes, e.g. `--cpu-prof` (which NODE_OPTIONS refuses). */
   private readonly nodeArgs: string[];
+  private prewarmQueued = false;
+  private stopped = false;
 
   constructor(private readonly opts: LocalComputeOptions) {
     this.spare = opts.spare ?? 1;
@@ -124,25 +126,33 @@ export class LocalCompute {
 
   /** Starts idle processes up to the spare count. */
   prewarm(count = this.spare): void {
-    while (this.warm.length < count) this.warm.push(this.spawnOne());
+    while (!this.stopped && this.warm.length < count) this.warm.push(this.spawnOne());
   }
 
-  /** A process for the next task: a warm one if any (keeping `spare` more warm if `moreComing`). */
+  /**
+   * A process for the next task: a warm one if any, keeping `spare` more warm if `moreComing`.
+   * The replacement starts once the caller has handed its task over (next turn of the event loop):
+   * spawn() blocks this thread until the child has exec'd, a few milliseconds the task would
+   * otherwise wait for.
+   */
   acquire(moreComing: boolean, env: Record<string, string> = {}): TaskProcess {
-    // A task with its own environment (@environment) needs a process started with it.
-    if (Object.keys(env).length > 0) {
-      if (moreComing) this.prewarm();
-      return this.spawnOne(env);
+    if (moreComing && !this.prewarmQueued) {
+      this.prewarmQueued = true;
+      setImmediate(() => {
+        this.prewarmQueued = false;
+        this.prewarm();
+      });
     }
+    // A task with its own environment (@environment) needs a process started with it.
+    if (Object.keys(env).length > 0) return this.spawnOne(env);
     let proc = this.warm.shift();
     while (proc && !proc.alive) proc = this.warm.shift();
-    proc ??= this.spawnOne();
-    if (moreComing) this.prewarm();
-    return proc;
+    return proc ?? this.spawnOne();
   }
 
-  /** Stops the idle processes (the run is over or failing). */
+  /** Stops the idle processes (the run is over or failing); none is started after this. */
   shutdown(): void {
+    this.stopped = true;
     for (const p of this.warm.splice(0)) p.kill('SIGKILL');
   }
 }
