@@ -56,10 +56,11 @@ const RUNTIME_SHARED = {
  */
 /**
  * Source patches: in the files a patch's `filter` matches, the text `from` (a string, found once,
- * or a RegExp with the g flag) is replaced with `to` (files without it load as they are); the
- * build warns when it ends without having found a patch's text: a dependency upgrade that moved
- * the code leaves the bundle working, only slower. One onLoad for all of them: esbuild takes the
- * first onLoad that answers for a file, and several patches touch the same file.
+ * or a RegExp with the g flag) is replaced with `to`, or `transform(source)` rewrites the source
+ * (files without the text load as they are); the build warns when it ends without having found a
+ * patch's text: a dependency upgrade that moved the code leaves the bundle working, only slower.
+ * One onLoad for all of them: esbuild takes the first onLoad that answers for a file, and several
+ * patches touch the same file.
  */
 function patchSources(b, patches) {
   const found = patches.map(() => false);
@@ -94,7 +95,8 @@ function patchSources(b, patches) {
   });
 }
 
-// The DAG panel's patches to Mermaid and dagre (see patchSources). Each keeps the drawing the same.
+// The DAG panel's patches to Mermaid and dagre (see patchSources): less work for the same drawing
+// (node positions, edge paths and sizes compared before and after each).
 const MERMAID_CHUNK = /mermaid\.core[\\/]chunk-[A-Z0-9]+\.mjs$/;
 const DAGRE_ORDER = /dagre-d3-es[\\/]src[\\/]dagre[\\/]order[\\/]index\.js$/;
 const DAGRE_LAYER_GRAPH = /dagre-d3-es[\\/]src[\\/]dagre[\\/]order[\\/]build-layer-graph\.js$/;
