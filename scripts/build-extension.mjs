@@ -228,6 +228,32 @@ const MERMAID_PATCHES = [
     },
     missing: 'mermaid flowchart/dagre dynamic imports not found; the DAG bundle stays lazily initialised',
   },
+  // At load, Mermaid lists every key of its default configuration (875) by spreading the
+  // accumulated array into a new one at each key: quadratic. The same list, pushed.
+  {
+    filter: MERMAID_CHUNK,
+    from: [
+      'var keyify = /* @__PURE__ */ __name((obj, prefix = "") => Object.keys(obj).reduce((res, el) => {',
+      '  if (Array.isArray(obj[el])) {',
+      '    return res;',
+      '  } else if (typeof obj[el] === "object" && obj[el] !== null) {',
+      '    return [...res, prefix + el, ...keyify(obj[el], "")];',
+      '  }',
+      '  return [...res, prefix + el];',
+      '}, []), "keyify");',
+    ].join('\n'),
+    to: [
+      'var keyify = /* @__PURE__ */ __name((obj, prefix = "", res = []) => {',
+      '  for (const el of Object.keys(obj)) {',
+      '    if (Array.isArray(obj[el])) continue;',
+      '    res.push(prefix + el);',
+      '    if (typeof obj[el] === "object" && obj[el] !== null) keyify(obj[el], "", res);',
+      '  }',
+      '  return res;',
+      '}, "keyify");',
+    ].join('\n'),
+    missing: 'mermaid keyify() not found; the DAG bundle lists config keys the slow way',
+  },
   // dagre's crossing minimisation sweeps the layers until four sweeps in a row found no better
   // ordering than the best so far, even when that best has no crossing at all (a chain of steps,
   // most flows): nothing can beat 0, and only the best ordering is kept, so stopping there
