@@ -6,6 +6,8 @@
 // per runner file (a build writes a new one), Node version and flags, written by the first task
 // process that finds none.
 
+// First: before any other module (node:module among them) loads. See heap-flags.ts.
+import './heap-flags.js';
 import fs from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
