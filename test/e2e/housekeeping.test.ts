@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { Flow, Run, Task } from '../../runtime/src/client/index.ts';
+import { TASK_NODE_FLAGS } from '../../runtime/src/compute/task-node-flags.ts';
 import { example, flowFile, runIdOf, show, tempDir, tsflow } from './helpers.ts';
 
 /** Every file under a folder with its size and mtime, to show a run was not touched. */
@@ -62,7 +63,7 @@ test('spin of a foreach task reads its own element', async () => {
   assert.match(s.stdout, /^pet 2: budgies averages 0\.04 kg \(steady\)$/m);
 });
 
-test('task processes, spun or run, start with the same Node flags (a 16 MB young generation)', async () => {
+test('task processes, spun or run, start with the same Node flags (e.g. a 16 MB young generation)', async () => {
   // compute/task-node-flags.ts: without the flag V8 starts the young generation at 1 MB.
   const root = tempDir();
   const r = await tsflow(['run', flowFile('young-gen.ts')], { root });
@@ -70,11 +71,14 @@ test('task processes, spun or run, start with the same Node flags (a 16 MB young
   const runId = runIdOf(r);
   const start = await Task.get(`YoungGenFlow/${runId}/start/1`, { datastoreRoot: root });
   assert.equal(await start.data.youngMb, 16);
+  assert.deepEqual(await start.data.heapFlags, TASK_NODE_FLAGS);
   const s = await tsflow(['spin', start.pathspec], { root });
   assert.equal(s.code, 0, show(s));
   const m = /as (YoungGenFlow\/\d+\/start\/1)/.exec(s.stderr);
   assert.ok(m, s.stderr);
-  assert.equal(await (await Task.get(m[1]!, { datastoreRoot: root })).data.youngMb, 16);
+  const spun = await Task.get(m[1]!, { datastoreRoot: root });
+  assert.equal(await spun.data.youngMb, 16);
+  assert.deepEqual(await spun.data.heapFlags, TASK_NODE_FLAGS);
 });
 
 test('tag add, list, remove', async () => {

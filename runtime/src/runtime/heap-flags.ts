@@ -4,8 +4,8 @@
 // Node compiles its built-in modules (node:v8 and the stream modules it pulls in, node:vm, ...)
 // from a code cache embedded in the binary, which V8 accepts only under the flags it was made
 // with: one non-default flag, even one that only sizes the heap, and every built-in a task loads
-// after startup is compiled from source. With the task processes' `--min-semi-space-size=16`
-// (compute/task-node-flags.ts) that was ~10 ms of CPU per trivial task (loading node:v8 alone went
+// after startup is compiled from source. With the task processes' heap-sizing flags
+// (compute/task-node-flags.ts: `--min-semi-space-size=16`, `--initial-old-space-size=128`) that was ~10 ms of CPU per trivial task (loading node:v8 alone went
 // from ~5 to 12-17 ms). V8 reads that flag when it sets the heap up, before any JavaScript runs,
 // so setting it back to its default afterwards changes nothing about the heap (the young
 // generation stays at 16 MB, as the housekeeping e2e test checks) and makes the flags hash what
@@ -16,7 +16,10 @@
 // the call); where that is missing, nothing changes but the cost.
 
 /** Flags V8 reads only when it creates the heap, with their default values. */
-const HEAP_SETUP_FLAGS: Record<string, string> = { '--min-semi-space-size': '0' };
+const HEAP_SETUP_FLAGS: Record<string, string> = {
+  '--min-semi-space-size': '0',
+  '--initial-old-space-size': '0',
+};
 
 export function resetHeapSetupFlags(execArgv: readonly string[] = process.execArgv): void {
   const resets = execArgv
