@@ -2,6 +2,8 @@
 // `loadArtifact` (wall and CPU) and `loadArtifactSync` took as JSON. Used by bench/datastore.ts.
 //   node --import tsx bench/support/load-artifact.ts ROOT FLOW REF_JSON
 
+// First, as in a task process: its heap-sizing flags (which bench/datastore.ts passes) set back.
+import '../../runtime/src/runtime/heap-flags.js';
 import { openFlowStore } from '../../runtime/src/datastore/index.js';
 import type { ArtifactRef } from '../../runtime/src/datastore/types.js';
 
