@@ -79,6 +79,11 @@ function cachedFunction<F>(kind: string, key: unknown, make: () => F): F {
   return f;
 }
 
+/** Generated code reading column `j` of record `r` into `v<j>`, leaving the function when its type differs. */
+function readValue(shape: Shape, j: number): string {
+  return `const v${j} = r[${JSON.stringify(shape.keys[j])}]; if (typeof v${j} !== '${shape.types[j]}') return undefined;`;
+}
+
 /**
  * A function, generated for one shape, that checks every record has exactly that shape, and
  * returns the total length of each string column (0 for the others), or undefined when a record
@@ -87,8 +92,8 @@ function cachedFunction<F>(kind: string, key: unknown, make: () => F): F {
  * code only as JSON string literals.
  */
 function shapeChecker(shape: Shape): (rows: unknown[]) => number[] | undefined {
-  const body = shape.keys.map((k, j) => {
-    const read = `const v${j} = r[${JSON.stringify(k)}]; if (typeof v${j} !== '${shape.types[j]}') return undefined;`;
+  const body = shape.keys.map((_, j) => {
+    const read = readValue(shape, j);
     return shape.types[j] === 'string' ? `${read} n${j} += v${j}.length;` : read;
   });
   const code = `
@@ -111,8 +116,18 @@ function shapeChecker(shape: Shape): (rows: unknown[]) => number[] | undefined {
   return new Function('rows', code) as (rows: unknown[]) => number[] | undefined;
 }
 
-/** Per column, a view of its place in the output: numbers, booleans as 0/1, or string lengths. */
+/**
+ * The fixed-size part of a column, one element per record: numbers, booleans as 0/1, or the
+ * strings' lengths. Each is aligned to its element size.
+ */
+const FIXED_PART = { number: Float64Array, boolean: Uint8Array, string: Uint32Array } as const;
+
 type ColumnView = Float64Array | Uint8Array | Uint32Array;
+
+/** A column's fixed-size part, viewed where it lies in `bytes` (a Buffer's memory: never shared). */
+function fixedView(type: ColumnType, bytes: Buffer, byteOffset: number, n: number): ColumnView {
+  return new FIXED_PART[type](bytes.buffer as ArrayBuffer, bytes.byteOffset + byteOffset, n);
+}
 
 /**
  * A function, generated for one shape, that writes every record's values into the columns'
@@ -120,8 +135,8 @@ type ColumnView = Float64Array | Uint8Array | Uint32Array;
  * undefined if a value changed type since the check (a getter).
  */
 function columnFiller(shape: Shape): (rows: unknown[], cols: ColumnView[]) => number[] | undefined {
-  const body = shape.keys.map((k, j) => {
-    const read = `const v${j} = r[${JSON.stringify(k)}]; if (typeof v${j} !== '${shape.types[j]}') return undefined;`;
+  const body = shape.keys.map((_, j) => {
+    const read = readValue(shape, j);
     const type = shape.types[j];
     if (type === 'number') return `${read} c${j}[i] = v${j};`;
     if (type === 'boolean') return `${read} c${j}[i] = v${j} ? 1 : 0;`;
@@ -192,9 +207,8 @@ function plan(shape: Shape, n: number, chars: number[], wide: ReadonlySet<number
   // Fixed-size parts first, then the text: an offset never depends on an earlier text's size.
   shape.keys.forEach((key, j) => {
     const type = shape.types[j]!;
-    const offset =
-      type === 'number' ? place(8 * n, 8) : place(type === 'boolean' ? n : 4 * n, type === 'boolean' ? 1 : 4);
-    columns.push({ key, type, offset });
+    const width = FIXED_PART[type].BYTES_PER_ELEMENT;
+    columns.push({ key, type, offset: place(width * n, width) });
   });
   shape.keys.forEach((_, j) => {
     if (shape.types[j] !== 'string') return;
@@ -233,14 +247,7 @@ export function encodeRecords(value: unknown): Buffer | undefined {
     out.fill(0);
     out.writeUInt32LE(header.byteLength, 0);
     header.copy(out, 4);
-    const views = columns.map((c) => {
-      const at = out.byteOffset + start + c.offset;
-      return c.type === 'number'
-        ? new Float64Array(out.buffer, at, n)
-        : c.type === 'boolean'
-          ? new Uint8Array(out.buffer, at, n)
-          : new Uint32Array(out.buffer, at, n);
-    });
+    const views = columns.map((c) => fixedView(c.type, out, start + c.offset, n));
     const again = fill(rows, views);
     if (!again || again.some((c, j) => c !== chars[j])) return undefined; // a getter answered differently
     let retry = false;
@@ -301,12 +308,9 @@ export function decodeRecords(bytes: Buffer): Record<string, unknown>[] {
   let body = bytes.subarray(start);
   if (body.byteOffset % 8 !== 0) body = Buffer.from(body);
   const cols = header.columns.map((c) => {
-    if (c.type === 'number') return new Float64Array(body.buffer, body.byteOffset + c.offset, n);
-    if (c.type === 'boolean') return new Uint8Array(body.buffer, body.byteOffset + c.offset, n);
-    return {
-      lengths: new Uint32Array(body.buffer, body.byteOffset + c.offset, n),
-      text: body.toString(c.text!, c.textOffset!, c.textOffset! + c.textBytes!),
-    };
+    const fixed = fixedView(c.type, body, c.offset, n);
+    if (c.type !== 'string') return fixed;
+    return { lengths: fixed, text: body.toString(c.text!, c.textOffset!, c.textOffset! + c.textBytes!) };
   });
   const build = cachedFunction(
     'build',
