@@ -19,10 +19,19 @@
 // V8's usual growth from there. A task is a batch job, so this trades memory it was going to use
 // anyway for fewer pauses.
 //
-// Both flags only size the heap when it is created; runtime/heap-flags.ts sets them back to
-// their defaults right after, so Node's built-in code cache stays usable.
+// Both flags only size the heap when it is created; runtime/heap-flags.ts sets every flag listed
+// here back to its default right after, so Node's built-in code cache stays usable. Only a flag
+// that V8 reads at heap creation alone belongs in this list.
 
-export const TASK_NODE_FLAGS: readonly string[] = [
-  '--min-semi-space-size=16',
-  '--initial-old-space-size=128',
-];
+/** Each flag with the value task processes get and V8's default, which heap-flags.ts restores. */
+const HEAP_FLAGS = [
+  { name: '--min-semi-space-size', value: '16', defaultValue: '0' },
+  { name: '--initial-old-space-size', value: '128', defaultValue: '0' },
+] as const;
+
+export const TASK_NODE_FLAGS: readonly string[] = HEAP_FLAGS.map((f) => `${f.name}=${f.value}`);
+
+/** V8's default for each of TASK_NODE_FLAGS, by flag name. */
+export const TASK_NODE_FLAG_DEFAULTS: Readonly<Record<string, string>> = Object.fromEntries(
+  HEAP_FLAGS.map((f) => [f.name, f.defaultValue]),
+);

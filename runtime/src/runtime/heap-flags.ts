@@ -15,11 +15,11 @@
 // behind it is reached through process.binding('v8') (deprecated, hence its warning muted for
 // the call); where that is missing, nothing changes but the cost.
 
-/** Flags V8 reads only when it creates the heap, with their default values. */
-const HEAP_SETUP_FLAGS: Record<string, string> = {
-  '--min-semi-space-size': '0',
-  '--initial-old-space-size': '0',
-};
+// A constant-only module: loading it loads nothing else.
+import { TASK_NODE_FLAG_DEFAULTS } from '../compute/task-node-flags.js';
+
+/** Flags V8 reads only when it creates the heap (every one task processes get), with their defaults. */
+const HEAP_SETUP_FLAGS = TASK_NODE_FLAG_DEFAULTS;
 
 export function resetHeapSetupFlags(execArgv: readonly string[] = process.execArgv): void {
   const resets = execArgv
