@@ -87,16 +87,11 @@ export class LocalBackend implements StorageBackend {
 
   async put(key: string, data: PutData, opts: { ifAbsent?: boolean } = {}): Promise<boolean> {
     const file = this.pathOf(key);
-    if (!this.fsync) {
-      if (!Array.isArray(data) && data.length <= SMALL_WRITE)
-        return this.putSmall(file, data as Buffer | string, opts);
-      // A small blob comes as header + bytes.
-      if (Array.isArray(data)) {
-        const chunks = data as readonly Uint8Array[];
-        if (chunks.reduce((n, c) => n + c.byteLength, 0) <= SMALL_WRITE)
-          return this.putSmall(file, Buffer.concat(chunks), opts);
-      }
-    }
+    // A small blob comes as chunks (header + bytes); a record as one string or buffer.
+    const chunks = Array.isArray(data) ? (data as readonly Uint8Array[]) : undefined;
+    const size = chunks ? chunks.reduce((n, c) => n + c.byteLength, 0) : (data as Buffer | string).length;
+    if (!this.fsync && size <= SMALL_WRITE)
+      return this.putSmall(file, chunks ? Buffer.concat(chunks) : (data as Buffer | string), opts);
     const tmp = tempPathFor(file);
     await this.withDir(path.dirname(file), () => this.writeNew(tmp, data));
     let tmpExists = true;
