@@ -34,7 +34,19 @@ async function time<T>(fn: () => Promise<T> | T): Promise<[T, number, number]> {
   return [v, performance.now() - t0, (c.user + c.system) / 1000];
 }
 
-async function artifact(label: string, make: () => unknown, bytes: number, reps = 3): Promise<void> {
+/** Runs `bench/support/<script>` in a process of its own with the task processes' Node flags; its JSON output. */
+function inTaskProcess<T>(script: string, args: string[]): T {
+  const child = spawnSync(
+    process.execPath,
+    [...TASK_NODE_FLAGS, '--import', 'tsx', path.join(import.meta.dirname, 'support', script), ...args],
+    { encoding: 'utf8' },
+  );
+  if (child.status !== 0) throw new Error(`${script} failed: ${child.stderr}`);
+  return JSON.parse(child.stdout) as T;
+}
+
+async function artifact(label: string, make: () => unknown, bytes: number, reps = 3): Promise<number> {
+  let size = bytes;
   for (let r = 0; r < reps; r++) {
     const value = make();
     // Making a million objects leaves V8 a full collection to finish (marking them all): that is
@@ -47,26 +59,11 @@ async function artifact(label: string, make: () => unknown, bytes: number, reps 
     // Loads run in a process of their own, as in the task that reads the artifact (with the
     // task processes' Node flags): not beside the value that was saved, whose heap would make
     // the loading process's GC work for it.
-    const child = spawnSync(
-      process.execPath,
-      [
-        ...TASK_NODE_FLAGS,
-        '--import',
-        'tsx',
-        path.join(import.meta.dirname, 'support/load-artifact.ts'),
-        store.backend.root,
-        'BenchFlow',
-        JSON.stringify(ref),
-      ],
-      { encoding: 'utf8' },
+    const { load, loadCpu, loadSync } = inTaskProcess<{ load: number; loadCpu: number; loadSync: number }>(
+      'load-artifact.ts',
+      [store.backend.root, 'BenchFlow', JSON.stringify(ref)],
     );
-    if (child.status !== 0) throw new Error(`load-artifact failed: ${child.stderr}`);
-    const { load, loadCpu, loadSync } = JSON.parse(child.stdout) as {
-      load: number;
-      loadCpu: number;
-      loadSync: number;
-    };
-    const size = bytes || ref.size;
+    size = bytes || ref.size;
     const rate = (ms: number) => `${((size / MB) * (1000 / ms)).toFixed(0)} MB/s`;
     console.log(
       `${label} #${r + 1} (${ref.encoding}, ${(ref.size / MB).toFixed(1)} MB serialized): ` +
@@ -75,6 +72,25 @@ async function artifact(label: string, make: () => unknown, bytes: number, reps 
         `loadSync ${loadSync.toFixed(0)} ms (${rate(loadSync)})`,
     );
   }
+  return size;
+}
+
+/**
+ * What V8 alone takes to make the loaded value: in a fresh process with the task flags, a bare
+ * loop making the same objects from columns already in memory (bench/support/build-objects.ts).
+ * Any load that returns plain objects does this work at least, so its MB/s bounds the load's here.
+ */
+function objectsReference(n: number, size: number): void {
+  const runs: { ms: number; cpu: number }[] = [];
+  for (let r = 0; r < 5; r++) {
+    runs.push(inTaskProcess<{ ms: number; cpu: number }>('build-objects.ts', [String(n)]));
+  }
+  const best = runs.reduce((a, b) => (b.ms < a.ms ? b : a));
+  console.log(
+    `reference: making the same ${n.toExponential(0).replace('+', '')} objects from columns already in memory, in a fresh process ` +
+      `(no read, no format): ${runs.map((x) => x.ms.toFixed(0)).join(' / ')} ms (CPU ${best.cpu.toFixed(0)} ms at the best); ` +
+      `a load of the ${(size / MB).toFixed(1)} MB can be no faster than ${((size / MB) * (1000 / best.ms)).toFixed(0)} MB/s here`,
+  );
 }
 
 async function taskRecords(n: number): Promise<void> {
@@ -143,7 +159,8 @@ if (wants('objects')) {
   const objects = () =>
     Array.from({ length: 1e6 }, (_, i) => ({ id: i, name: `name-${i}`, v: Math.random() }));
   // MB/s of the serialized size (no natural "raw" size for objects).
-  await artifact('1e6 objects {id,name,v}', objects, 0, 2);
+  const size = await artifact('1e6 objects {id,name,v}', objects, 0, 2);
+  objectsReference(1e6, size);
 }
 if (wants('records')) await taskRecords(1000);
 
