@@ -136,7 +136,7 @@ async function dagRender(): Promise<void> {
     // without, the bench posts the graph itself once Mermaid has loaded.
     const page = (
       answer: unknown,
-    ) => `<!DOCTYPE html><html><head><script>window.__t0=performance.now();</script>
+    ) => `<!DOCTYPE html><html><head><meta charset="UTF-8"><script>window.__t0=performance.now();</script>
 <link rel="stylesheet" href="dag.css"><link rel="preload" as="script" href="dag-mermaid.js"></head><body class="vscode-dark"><div id="app"></div>
 <script>const answer=${JSON.stringify(answer ?? null).replace(/</g, '\\u003c')};window.__posted=[];
 window.acquireVsCodeApi=()=>({postMessage:(m)=>{window.__posted.push({...m,at:performance.now()});if(m.type==='ready'&&answer)window.postMessage(answer,'*');},getState:()=>undefined,setState:()=>{}});</script>

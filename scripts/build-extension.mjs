@@ -433,6 +433,23 @@ const ESM_REQUIRE_BANNER = [
   "const __dirname = __filename.replace(/[\\/][^\\/]*$/, '');",
 ].join(' ');
 
+/**
+ * Rewrites a minified browser bundle as ASCII, so that it means the same whatever encoding the
+ * page or the server declares for it. esbuild escapes non-ASCII characters everywhere but in
+ * regular expression literals (Mermaid's entity placeholders `/ﬂ°°/g`, read as windows-1252 on a
+ * page without a charset, never matched). Every UTF-16 unit outside ASCII becomes `\uXXXX`, which
+ * means the same character in a string, a template, an identifier and a regular expression (a
+ * surrogate pair of escapes is one code point under the `u` flag too).
+ */
+function asciiOnly(file) {
+  const src = fs.readFileSync(file, 'utf8');
+  // An escaped non-ASCII character (`\ﬂ`) would become a backslash and text: never seen, refused.
+  if (/\\[\u0080-\uffff]/.test(src))
+    throw new Error(`build-extension: ${file} escapes a non-ASCII character`);
+  const ascii = src.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (ascii !== src) fs.writeFileSync(file, ascii);
+}
+
 function checkRuntimeEntries() {
   const list = (dir) =>
     fs.existsSync(dir)
@@ -536,6 +553,9 @@ export async function buildExtension({ log = console.log } = {}) {
       plugins: [flowchartOnlyMermaid],
     }),
   ]);
+  for (const f of fs.readdirSync(path.join(out, 'webviews'))) {
+    if (f.endsWith('.js')) asciiOnly(path.join(out, 'webviews', f));
+  }
   fs.mkdirSync(path.join(runtimeOut, 'bin'), { recursive: true });
   fs.copyFileSync(path.join(root, 'runtime', 'bin', 'tsflow.js'), path.join(runtimeOut, 'bin', 'tsflow.js'));
   fs.writeFileSync(path.join(runtimeOut, 'package.json'), '{ "name": "tsflow", "type": "module" }\n');
