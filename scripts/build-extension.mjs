@@ -108,6 +108,66 @@ const dagreSweep = [
   '    }',
 ].join('\n');
 const MERMAID_PATCHES = [
+  // Labels are drawn as exactly the flow's text (webviews/src/dag/mermaid.ts writes every
+  // character Mermaid could interpret as a numeric entity code, `#60;`, which Mermaid turns into
+  // `&#60;`). An SVG label's words decoded only `&amp;`, `&lt;` and `&gt;` (edge labels showed
+  // `&#60;`; node labels are decoded earlier, by DOMPurify's HTML parse, and reach here with those
+  // three and `&nbsp;`): numeric codes and `&quot;` are decoded too, in the one pass that fills
+  // the <tspan>s as text (and measures them).
+  {
+    filter: MERMAID_CHUNK,
+    from: [
+      'function decodeHTMLEntities(text) {',
+      '  const regex = /&(amp|lt|gt);/g;',
+      '  return text.replace(regex, (match, entity) => {',
+      '    switch (entity) {',
+    ].join('\n'),
+    to: [
+      'function decodeHTMLEntities(text) {',
+      '  const regex = /&(amp|lt|gt|quot|nbsp|#\\d+|#[xX][\\dA-Fa-f]+);/g;',
+      '  return text.replace(regex, (match, entity) => {',
+      '    if (entity[0] === "#") {',
+      '      const code = entity[1] === "x" || entity[1] === "X" ? parseInt(entity.slice(2), 16) : Number(entity.slice(1));',
+      '      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : match;',
+      '    }',
+      '    switch (entity) {',
+      '      case "quot":',
+      "        return '\"';",
+      '      case "nbsp":',
+      '        return "\\u00a0";',
+    ].join('\n'),
+    missing: 'mermaid decodeHTMLEntities() not found; DAG edge labels show numeric entity codes',
+  },
+  // A word too wide for its label is cut between characters (graphemes): an entity code
+  // (`&#60;`, decoded when drawn) is one character, never cut.
+  {
+    filter: MERMAID_CHUNK,
+    from: [
+      'function splitTextToChars(text) {',
+      '  if (Intl.Segmenter) {',
+      '    return [...new Intl.Segmenter().segment(text)].map((s) => s.segment);',
+      '  }',
+      '  return [...text];',
+      '}',
+    ].join('\n'),
+    to: [
+      'function splitTextToChars(text) {',
+      '  return text.split(/(&(?:amp|lt|gt|quot|nbsp|#\\d+|#[xX][\\dA-Fa-f]+);)/).flatMap((part, i) =>',
+      '    i % 2 === 1 ? [part] : Intl.Segmenter ? [...new Intl.Segmenter().segment(part)].map((s) => s.segment) : [...part]',
+      '  );',
+      '}',
+    ].join('\n'),
+    missing: 'mermaid splitTextToChars() not found; a long DAG label may be cut inside an entity code',
+  },
+  // Entity placeholders (`ﬂ°…¶ß`) are decoded where a label is drawn (createText, labelHelper);
+  // decoding them again in the serialised drawing only turned a label's own text (`ﬂ°lt¶ß`) into
+  // an entity reference.
+  {
+    filter: /[\\/]mermaid[\\/]dist[\\/]mermaid\.core\.mjs$/,
+    from: '  cleanedUpSvg = decodeEntities(cleanedUpSvg);\n',
+    to: '',
+    missing: 'mermaid cleanUpSvgCode() decodeEntities not found; DAG labels holding ﬂ° or ¶ß change',
+  },
   // Mermaid's getConfig() deep-copies the whole configuration at every call, several times per
   // node and label: most of a 100-step render. The copy is made once per configuration instead
   // (setConfig / initialize replace `currentConfig`, which renews it). Flowchart code only

@@ -63,7 +63,7 @@ describe('dagToMermaid', () => {
     assert.match(src, /s_pick\{\{"pick"\}\}/);
     assert.match(src, /s_pick -\.->\|"x"\| s_left/);
     // Two cases into one step: one edge with both labels.
-    assert.match(src, /s_pick -\.->\|"y \/ z"\| s_right/);
+    assert.match(src, /s_pick -\.->\|"y #47; z"\| s_right/);
     assert.match(src, /class s_pick k_switch/);
     const edges = dagEdges(g);
     assert.deepEqual(
@@ -92,7 +92,11 @@ describe('dagToMermaid', () => {
   });
 
   it('escapes labels and keeps ids safe for any name (a half-typed target)', () => {
-    assert.equal(mermaidText('a"b<c>&#d|`$$x$$'), '"a#quot;b#lt;c#gt;#amp;#35;d#124;#96;#36;#36;x#36;#36;"');
+    assert.equal(mermaidText('a"b<c>&#d|`$$x$$'), '"a#34;b#60;c#62;#38;#35;d#124;#96;#36;#36;x#36;#36;"');
+    // Kept: letters, digits, space, `_`, non-ASCII text; line breaks become spaces.
+    assert.equal(mermaidText('a_1 é😀\r\nb'), '"a_1 é😀 b"');
+    // Mermaid's placeholder characters and non-ASCII spaces are codes too.
+    assert.equal(mermaidText('ﬂ°¶ß\u00a0'), '"#64258;°#182;ß#160;"');
     const g = graphOf(PETS);
     const broken = structuredClone(g);
     const start = broken.steps[0]!;
@@ -100,7 +104,7 @@ describe('dagToMermaid', () => {
     start.next = ['a', 'b<script>'];
     const src = dagToMermaid(broken);
     assert.doesNotMatch(src, /<script>/);
-    assert.match(src, /\["b#lt;script#gt; \?"\]/);
+    assert.match(src, /\["b#60;script#62; #63;"\]/);
     assert.match(src, /class [^\n]* k_missing/);
     assert.match(mermaidNodeId('end'), /^s_end$/);
     assert.equal(mermaidNodeId('a_b'), 's_a__b');

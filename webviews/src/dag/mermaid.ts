@@ -11,20 +11,24 @@ import type { RunStatusSummary, StepRunStatus } from '../messages.js';
 
 export { mermaidNodeId };
 
-/** Text of a quoted Mermaid label: entity codes for everything Mermaid or HTML would interpret. */
+/** Characters a label keeps as they are: ASCII letters, digits, space and `_`, and non-ASCII
+ * characters that are not spaces, controls or the first characters of Mermaid's entity
+ * placeholders (`ﬂ°…¶ß`). */
+const KEPT = /^[A-Za-z0-9 _]$|^[^\p{ASCII}\p{Z}\p{C}\uFB02\u00B6]$/u;
+
+/**
+ * Text of a quoted Mermaid label, drawn as exactly `text` (line breaks as spaces): any other
+ * character is written as a numeric entity code (`<` as `#60;`), so none is left for Mermaid's
+ * syntax, its `#name;` codes and the style-line rewrite of its entity step, HTML, markdown
+ * (backticks), KaTeX (`$$`), line breaks (`\n`, `<br>`) or directives (`%%{`). Mermaid decodes
+ * numeric codes in node labels (through DOMPurify's HTML parse) but only `&amp;`, `&lt;` and
+ * `&gt;` in SVG edge labels: the panel's bundle decodes them all (scripts/build-extension.mjs).
+ */
 export function mermaidText(text: string): string {
-  const entities: Record<string, string> = {
-    '"': '#quot;',
-    '#': '#35;',
-    '<': '#lt;',
-    '>': '#gt;',
-    '&': '#amp;',
-    '`': '#96;',
-    '|': '#124;',
-    // `$$…$$` would be math (KaTeX), which the panel does not bundle; `$` is legal in step names.
-    $: '#36;',
-  };
-  return `"${text.replace(/[\r\n]+/g, ' ').replace(/["#<>&`|$]/g, (c) => entities[c]!)}"`;
+  const encoded = text
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/./gsu, (c) => (KEPT.test(c) ? c : `#${c.codePointAt(0)};`));
+  return `"${encoded}"`;
 }
 
 export type EdgeKind = 'plain' | 'foreach' | 'switch';
