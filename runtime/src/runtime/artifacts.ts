@@ -9,10 +9,10 @@
 // disk instead, so a join over many large inputs does not hold them all in memory at once.
 
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { deserializeValue, V8_ENCODING } from '../datastore/serialize.js';
 import type { ArtifactRef, FlowStore } from '../datastore/types.js';
+import { makeSpillFolder } from './spill-folder.js';
 
 interface Loaded {
   ref: ArtifactRef;
@@ -97,11 +97,7 @@ export class ArtifactBinder {
 
   /** A folder of this process's own for spilled bytes (a task process runs one task), removed when it exits. */
   private spillFolder(): string {
-    if (!this.spillDir) {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsflow-prefetch-'));
-      this.spillDir = dir;
-      process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
-    }
+    this.spillDir ??= makeSpillFolder();
     return this.spillDir;
   }
 

@@ -2,6 +2,7 @@
 // step runs; the getters then decode from memory. Locally nothing changes: reads stay lazy.
 
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,7 +11,9 @@ import { BackendFlowStore } from '../../../runtime/src/datastore/flow-store.js';
 import { LocalBackend } from '../../../runtime/src/datastore/local-backend.js';
 import type { StorageBackend } from '../../../runtime/src/datastore/types.js';
 import { ArtifactBinder, inputView } from '../../../runtime/src/runtime/artifacts.js';
+import { makeSpillFolder } from '../../../runtime/src/runtime/spill-folder.js';
 
+const here = import.meta.dirname;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tsflow-prefetch-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -129,5 +132,52 @@ describe('ArtifactBinder.prefetch beyond its memory budget', () => {
     } finally {
       delete process.env.TSFLOW_PREFETCH_MEMORY_MB;
     }
+  });
+});
+
+describe('spill folders', () => {
+  /** A task-like process owning a spill folder in `parent`; resolves once the folder is written. */
+  const owner = async (parent: string) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(here, 'helpers', 'spill-folder-owner.ts')],
+      {
+        env: { ...process.env, TMPDIR: parent },
+      },
+    );
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    const dir = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.endsWith('\n')) resolve(out.trim());
+      });
+      child.on('exit', (code) =>
+        reject(new Error(`spill-folder-owner exited (${code}) before making its folder`)),
+      );
+    });
+    return { child, dir, exited };
+  };
+
+  it("removes the folders of killed processes, never a live process's or another host's", async () => {
+    const parent = fs.mkdtempSync(path.join(tmp, 'spill-'));
+    const live = await owner(parent);
+    const killed = await owner(parent);
+    killed.child.kill('SIGKILL');
+    await killed.exited;
+    assert.ok(fs.existsSync(path.join(killed.dir, 'blob')), 'SIGKILL leaves the folder behind');
+    const elsewhere = path.join(parent, `tsflow-spill-otherhost-${killed.child.pid}-AbC123`);
+    fs.mkdirSync(elsewhere);
+
+    const mine = makeSpillFolder(parent);
+    assert.ok(path.basename(mine).includes(`-${process.pid}-`));
+    assert.ok(!fs.existsSync(killed.dir), "the killed process's folder is removed");
+    assert.ok(fs.existsSync(path.join(live.dir, 'blob')), "a live process's folder stays");
+    assert.ok(fs.existsSync(elsewhere), "another host's folder stays (a shared temporary directory)");
+
+    // A process that exits removes its own.
+    live.child.stdin.end();
+    await live.exited;
+    assert.ok(!fs.existsSync(live.dir), 'an exiting process removes its folder');
   });
 });
