@@ -90,7 +90,14 @@ describe('show and graph', () => {
     assert.match(dot.stdout, /digraph/);
     const bad = await tsflow(['graph', example('petstats.ts'), '--format', 'svg']);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /--format must be json, mermaid or dot, not 'svg'/);
+    // The command is named once.
+    assert.equal(bad.stderr, "tsflow graph: --format must be json, mermaid or dot, not 'svg'\n");
+  });
+
+  test('a bad option value names the command once', async () => {
+    const r = await tsflow(['run', example('petsflow.ts'), '--max-workers', '0']);
+    assert.equal(r.code, 2, show(r));
+    assert.equal(r.stderr, "tsflow run: --max-workers must be a whole number of at least 1, got '0'\n");
   });
 });
 

@@ -64,15 +64,20 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`tsflow: unknown command '${name}'\n\n${topHelp()}\n`);
     return 2;
   }
+  // Errors from the commands' own checks often name the command already (`run: …`): said once.
+  const say = (message: string) =>
+    process.stderr.write(
+      `tsflow ${name}: ${message.startsWith(`${name}: `) ? message.slice(name.length + 2) : message}\n`,
+    );
   try {
     return await cmd.run(rest);
   } catch (err) {
     if (err instanceof UserError) {
-      process.stderr.write(`tsflow ${name}: ${err.message}\n`);
+      say(err.message);
       return 2;
     }
     if (err instanceof CorruptDataError || err instanceof StorageError) {
-      process.stderr.write(`tsflow ${name}: ${err.message}\n`);
+      say(err.message);
       return 1;
     }
     throw err;
