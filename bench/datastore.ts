@@ -161,6 +161,19 @@ if (wants('objects')) {
   // MB/s of the serialized size (no natural "raw" size for objects).
   const size = await artifact('1e6 objects {id,name,v}', objects, 0, 2);
   objectsReference(1e6, size);
+  // A column of repeated values (a category), as real tables have: stored as a dictionary.
+  const categories = Array.from({ length: 50 }, (_, k) => `category-${k}`);
+  await artifact(
+    '1e6 objects {id,kind,v} (50 kinds)',
+    () =>
+      Array.from({ length: 1e6 }, (_, i) => ({
+        id: i,
+        kind: categories[(i * 7919) % 50]!,
+        v: Math.random(),
+      })),
+    0,
+    2,
+  );
 }
 if (wants('records')) await taskRecords(1000);
 

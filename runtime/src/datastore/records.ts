@@ -1,13 +1,21 @@
 // A columnar encoding for the commonest large artifact of data work: an array of plain records
 // of one shape (`[{ id: 1, name: 'a', v: 0.5 }, ...]`). Structured clone (`v8.serialize`) walks
 // such an array object by object at 30-40 MB/s here and reads it back slower still; stored as
-// columns (numbers as one Float64Array, strings as one string plus lengths), the same value is
-// written and rebuilt several times faster. Anything else (mixed shapes, nulls, nested values,
+// columns (numbers as one Float64Array, strings as one string plus lengths, or, when a column's
+// values repeat, as a dictionary of its distinct values plus an index per record), the same value
+// is written and rebuilt several times faster. Anything else (mixed shapes, nulls, nested values,
 // class instances, small arrays) keeps structured clone. One difference: a named property set on
 // the array object itself (`rows.meta = 'x'`) is not kept, because finding one costs more than the
 // whole encoding (it means listing a million index keys); keep such metadata in its own artifact.
 
 export const RECORDS_ENCODING = 'records:v1';
+/**
+ * `records:v1` plus dictionary columns: a string column whose values repeat (categories, labels,
+ * country codes) stores each distinct value once and an index per record, so a load makes each
+ * string once instead of once per record. Written only when some column uses a dictionary, so a
+ * value without one keeps its v1 bytes (and its blob).
+ */
+export const RECORDS_DICT_ENCODING = 'records:v2';
 
 /** Below this many records structured clone is fast enough. */
 const MIN_RECORDS = 1000;
@@ -23,6 +31,11 @@ interface ColumnHeader {
   textOffset?: number;
   textBytes?: number;
   text?: 'latin1' | 'utf16le';
+  /**
+   * A dictionary column (records:v2): `offset` holds each record's index into the dictionary,
+   * whose entries' lengths (u32) are at `dict.offset` and their characters at `textOffset`.
+   */
+  dict?: { count: number; offset: number };
 }
 
 interface Header {
@@ -195,8 +208,64 @@ function textWriter(key: string): TextWriter {
 
 const align = (n: number, to: number) => Math.ceil(n / to) * to;
 
+/** A string column's values as distinct entries and an index per record. */
+interface Dictionary {
+  indices: Uint32Array;
+  entries: string[];
+  /** Total length of the entries. */
+  chars: number;
+}
+
+/** A dictionary is tried when the first rows hold at most one distinct value in DICT_RATIO... */
+const DICT_SAMPLE = 1024;
+/** ...and kept while the whole column holds at most one in DICT_RATIO. */
+const DICT_RATIO = 8;
+
+/**
+ * A function, generated for one string column, that builds its dictionary, or returns undefined
+ * once there are more than `limit` distinct values (or a value is not a string). The key enters
+ * the code only as a JSON string literal.
+ */
+function dictionaryBuilder(key: string): (rows: unknown[], limit: number) => Dictionary | undefined {
+  const code = `
+    const index = new Map();
+    const entries = [];
+    const indices = new Uint32Array(rows.length);
+    let chars = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const v = rows[i][${JSON.stringify(key)}];
+      let k = index.get(v);
+      if (k === undefined) {
+        if (typeof v !== 'string' || entries.length >= limit) return undefined;
+        k = entries.length;
+        index.set(v, k);
+        entries.push(v);
+        chars += v.length;
+      }
+      indices[i] = k;
+    }
+    return { indices, entries, chars };`;
+  return new Function('rows', 'limit', code) as (rows: unknown[], limit: number) => Dictionary | undefined;
+}
+
+/** The dictionary of string column `key` when its values repeat enough to be worth one. */
+function dictionaryOf(rows: Record<string, unknown>[], key: string): Dictionary | undefined {
+  const sample = Math.min(rows.length, DICT_SAMPLE);
+  const seen = new Set<unknown>();
+  for (let i = 0; i < sample; i++) seen.add(rows[i]![key]);
+  if (seen.size * DICT_RATIO > sample) return undefined;
+  const build = cachedFunction('dict', key, () => dictionaryBuilder(key));
+  return build(rows, Math.floor(rows.length / DICT_RATIO));
+}
+
 /** Where everything goes: the header and, relative to the body's start, every column. */
-function plan(shape: Shape, n: number, chars: number[], wide: ReadonlySet<number>) {
+function plan(
+  shape: Shape,
+  n: number,
+  chars: number[],
+  wide: ReadonlySet<number>,
+  dicts: readonly (Dictionary | undefined)[],
+) {
   const columns: ColumnHeader[] = [];
   let size = 0;
   const place = (bytes: number, alignment: number): number => {
@@ -210,10 +279,13 @@ function plan(shape: Shape, n: number, chars: number[], wide: ReadonlySet<number
     const width = FIXED_PART[type].BYTES_PER_ELEMENT;
     columns.push({ key, type, offset: place(width * n, width) });
   });
+  dicts.forEach((d, j) => {
+    if (d) columns[j]!.dict = { count: d.entries.length, offset: place(4 * d.entries.length, 4) };
+  });
   shape.keys.forEach((_, j) => {
     if (shape.types[j] !== 'string') return;
     const text: TextEncoding = wide.has(j) ? 'utf16le' : 'latin1';
-    const textBytes = (text === 'utf16le' ? 2 : 1) * chars[j]!;
+    const textBytes = (text === 'utf16le' ? 2 : 1) * (dicts[j]?.chars ?? chars[j]!);
     Object.assign(columns[j]!, { textOffset: place(textBytes, 2), textBytes, text });
   });
   const header = Buffer.from(JSON.stringify({ n, columns } satisfies Header), 'utf8');
@@ -226,7 +298,7 @@ function plan(shape: Shape, n: number, chars: number[], wide: ReadonlySet<number
  * the encoder's off-heap allocations to the output itself, below the level at which V8 starts
  * marking the whole heap (a million freshly made records) for external memory pressure.
  */
-export function encodeRecords(value: unknown): Buffer | undefined {
+export function encodeRecords(value: unknown): { bytes: Buffer; encoding: string } | undefined {
   const shape = firstShape(value);
   if (!shape) return undefined;
   const rows = value as Record<string, unknown>[];
@@ -237,11 +309,14 @@ export function encodeRecords(value: unknown): Buffer | undefined {
   for (let i = 0; i < Math.min(n, 64); i++)
     if (Object.getOwnPropertySymbols(rows[i]!).length > 0) return undefined;
   const fill = cachedFunction('fill', shape, () => columnFiller(shape));
+  const dicts = shape.keys.map((key, j) =>
+    shape.types[j] === 'string' ? dictionaryOf(rows, key) : undefined,
+  );
   // Text is tried as Latin-1 (one byte per character); a column found to need more is laid out
   // again as UTF-16, which keeps every code unit (lone surrogates included, unlike UTF-8).
   const wide = new Set<number>();
   for (;;) {
-    const { columns, header, start, size } = plan(shape, n, chars, wide);
+    const { columns, header, start, size } = plan(shape, n, chars, wide, dicts);
     const out = Buffer.allocUnsafeSlow(start + size);
     // Zeroed gaps (header padding, alignment): the bytes, and so the blob's hash, depend on the value alone.
     out.fill(0);
@@ -254,8 +329,17 @@ export function encodeRecords(value: unknown): Buffer | undefined {
     for (let j = 0; j < columns.length; j++) {
       const c = columns[j]!;
       if (c.type !== 'string') continue;
-      const write = cachedFunction('text', c.key, () => textWriter(c.key));
-      const wrote = write(rows, views[j] as Uint32Array, out, start + c.textOffset!, c.text!);
+      const d = dicts[j];
+      let wrote: number;
+      if (d) {
+        // The filler wrote the values' lengths where the indices go.
+        (views[j] as Uint32Array).set(d.indices);
+        const lengths = fixedView('string', out, start + c.dict!.offset, d.entries.length) as Uint32Array;
+        wrote = writeDictionary(d.entries, lengths, out, start + c.textOffset!, c.text!);
+      } else {
+        const write = cachedFunction('text', c.key, () => textWriter(c.key));
+        wrote = write(rows, views[j] as Uint32Array, out, start + c.textOffset!, c.text!);
+      }
       if (wrote === -1) {
         wide.add(j);
         retry = true;
@@ -263,8 +347,23 @@ export function encodeRecords(value: unknown): Buffer | undefined {
       }
       if (wrote !== c.textBytes) return undefined;
     }
-    if (!retry) return out;
+    if (!retry)
+      return { bytes: out, encoding: dicts.some(Boolean) ? RECORDS_DICT_ENCODING : RECORDS_ENCODING };
   }
+}
+
+/** A dictionary's entries: their lengths into `lengths`, their text from `at`; as TextWriter answers. */
+function writeDictionary(
+  entries: string[],
+  lengths: Uint32Array,
+  out: Buffer,
+  at: number,
+  encoding: TextEncoding,
+): number {
+  for (let k = 0; k < entries.length; k++) lengths[k] = entries[k]!.length;
+  const text = entries.join('');
+  if (encoding === 'latin1' && /[\u0100-\uffff]/.test(text)) return -1;
+  return out.write(text, at, encoding);
 }
 
 /**
@@ -281,7 +380,10 @@ function recordBuilder(columns: ColumnHeader[]): (n: number, cols: unknown[]) =>
     setup.push(`const c${j} = cols[${j}];`);
     if (c.type === 'number') fields.push(`${JSON.stringify(c.key)}: c${j}[i]`);
     else if (c.type === 'boolean') fields.push(`${JSON.stringify(c.key)}: c${j}[i] === 1`);
-    else {
+    else if (c.dict) {
+      setup.push(`const d${j} = cols[${j}].entries, x${j} = cols[${j}].indices;`);
+      fields.push(`${JSON.stringify(c.key)}: d${j}[x${j}[i]]`);
+    } else {
       setup.push(`const t${j} = cols[${j}].text, l${j} = cols[${j}].lengths; let a${j} = 0;`);
       fields.push(`${JSON.stringify(c.key)}: t${j}.slice(a${j}, (a${j} += l${j}[i]))`);
       after.push(
@@ -310,12 +412,33 @@ export function decodeRecords(bytes: Buffer): Record<string, unknown>[] {
   const cols = header.columns.map((c) => {
     const fixed = fixedView(c.type, body, c.offset, n);
     if (c.type !== 'string') return fixed;
-    return { lengths: fixed, text: body.toString(c.text!, c.textOffset!, c.textOffset! + c.textBytes!) };
+    const text = body.toString(c.text!, c.textOffset!, c.textOffset! + c.textBytes!);
+    return c.dict ? dictionaryColumn(c, fixed as Uint32Array, body, text) : { lengths: fixed, text };
   });
   const build = cachedFunction(
     'build',
-    header.columns.map((c) => [c.key, c.type]),
+    header.columns.map((c) => [c.key, c.type, c.dict !== undefined]),
     () => recordBuilder(header.columns),
   );
   return build(n, cols);
+}
+
+/** A dictionary column's entries, cut from its text, and its indices, each checked to name one. */
+function dictionaryColumn(c: ColumnHeader, indices: Uint32Array, body: Buffer, text: string) {
+  const { count, offset } = c.dict!;
+  const lengths = fixedView('string', body, offset, count) as Uint32Array;
+  const entries = new Array<string>(count);
+  let a = 0;
+  for (let k = 0; k < count; k++) {
+    const b = a + lengths[k]!;
+    entries[k] = text.slice(a, b);
+    a = b;
+  }
+  if (a !== text.length)
+    throw new Error(`column ${JSON.stringify(c.key)}: ${a} characters described, ${text.length} stored`);
+  for (let i = 0; i < indices.length; i++) {
+    if (indices[i]! >= count)
+      throw new Error(`column ${JSON.stringify(c.key)}: record ${i} names entry ${indices[i]} of ${count}`);
+  }
+  return { indices, entries };
 }

@@ -19,13 +19,13 @@
 // accepted and come back as plain objects (or Errors). Symbol-keyed and non-enumerable
 // properties are dropped, as structured clone does.
 
-import { RECORDS_ENCODING, decodeRecords, encodeRecords } from './records.js';
+import { RECORDS_DICT_ENCODING, RECORDS_ENCODING, decodeRecords, encodeRecords } from './records.js';
 import v8 from 'node:v8';
 import { ArtifactSerializationError } from '../errors.js';
 import type { ArtifactContext } from './types.js';
 
 export const V8_ENCODING = 'v8';
-export { RECORDS_ENCODING } from './records.js';
+export { RECORDS_DICT_ENCODING, RECORDS_ENCODING } from './records.js';
 
 const GENERIC_HINT =
   'Artifacts must be structured-cloneable data (primitives, plain objects, arrays, Map, Set, Date, ' +
@@ -114,7 +114,7 @@ export function serializeValue(value: unknown, ctx: ArtifactContext): Serialized
     };
   }
   const records = encodeRecords(value);
-  if (records) return { bytes: records, encoding: RECORDS_ENCODING, type: describeType(value) };
+  if (records) return { ...records, type: describeType(value) };
   const problem = findUnserializable(value, ctx.artifact);
   if (problem) {
     throw new ArtifactSerializationError(
@@ -143,7 +143,7 @@ export function deserializeValue(bytes: Buffer, encoding: string, ctx: ArtifactC
       );
     }
   }
-  if (encoding === RECORDS_ENCODING) {
+  if (encoding === RECORDS_ENCODING || encoding === RECORDS_DICT_ENCODING) {
     try {
       return decodeRecords(bytes);
     } catch (e) {

@@ -94,7 +94,8 @@ export interface ArtifactRef {
   size: number;
   /**
    * Serializer used: `v8` (structured clone), `raw:<TypedArrayName>` / `raw:Buffer` for binary
-   * fast paths, or `records:v1` for a large array of same-shape plain records (stored as columns).
+   * fast paths, or `records:v1` for a large array of same-shape plain records (stored as columns;
+   * `records:v2` when a string column of repeated values is stored as a dictionary).
    */
   encoding: string;
   /** A short description of the value's type for listings: `number`, `string`, `Array(6)`, `Map(3)`, `Float64Array(100)`, class name ... */
