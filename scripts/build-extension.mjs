@@ -223,7 +223,11 @@ const MERMAID_PATCHES = [
       '  if (!(width < Infinity) || line.some((word) => word.type !== "normal")) return false;',
       '  const { fontFamily, fontSize } = getConfig().themeVariables ?? {};',
       '  if (!fontFamily || !fontSize) return false;',
-      '  if (labelGroup.node().closest?.(\'[style*="font"]\') !== null) return false;',
+      '  // An inline font style on the label or an ancestor inside its drawing (the element the',
+      "  // drawing is made in may carry the page font: the drawing's own style overrides it).",
+      '  const labelNode = labelGroup.node();',
+      '  const styled = labelNode.closest?.(\'[style*="font"]\');',
+      '  if (styled === undefined || (styled !== null && (labelNode.ownerSVGElement ?? styled).contains(styled))) return false;',
       '  tsflowCanvas ??= document.createElement("canvas").getContext("2d");',
       '  if (!tsflowCanvas) return false;',
       '  const font = (typeof fontSize === "number" ? fontSize + "px" : fontSize) + " " + fontFamily;',
@@ -410,6 +414,21 @@ const MERMAID_PATCHES = [
     from: /(?<![\w$.])log\.(?:trace|debug|info)\(/g,
     to: '0 && log.info(',
     missing: 'mermaid log calls not found',
+  },
+  // render() into an element of the page (the panel passes one in its canvas) removed the drawing
+  // once serialised, and the page parsed the markup again and laid it out a second time: the
+  // drawing stays where it was drawn, and the page sanitises and shows it there (view.ts).
+  // Without an element, the temporary one in the body goes as before.
+  {
+    filter: /[\\/]mermaid[\\/]dist[\\/]mermaid\.core\.mjs$/,
+    from: ['  removeTempElements();', '  if (false) {', '    profiler.stop();', '  }'].join('\n'),
+    to: [
+      '  if (svgContainingElement === void 0) removeTempElements();',
+      '  if (false) {',
+      '    profiler.stop();',
+      '  }',
+    ].join('\n'),
+    missing: 'mermaid render() temporary element removal not found; the DAG page parses every drawing again',
   },
   // In strict mode render() serialises the drawing and runs DOMPurify over the string (an HTML
   // parse, a walk of every element and attribute, a serialisation): a fifth of a 100-step

@@ -56,7 +56,8 @@ const view = new DagView({
   doc: document,
   root: document.getElementById('app')!,
   post: (m) => api.postMessage(m),
-  render: async (id, source) => (await mermaidLoaded).render(id, source),
+  // Drawn in `into`, where Mermaid leaves it (scripts/build-extension.mjs): the page shows it there.
+  render: async (id, source, into) => (await mermaidLoaded).render(id, source, into),
   state: api.getState(),
   saveState: (s) => api.setState(s),
   theme: () => theme,

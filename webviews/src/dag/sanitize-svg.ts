@@ -1,7 +1,8 @@
-// The whole-drawing pass of the DAG panel's sanitising, on the parsed SVG before it enters the
-// page (fresh renders and drawings kept by the extension alike). What Mermaid draws for the panel
-// is plain SVG: shapes, SVG text set as text, markers, a gradient and a shadow filter, and one
-// <style> of theme CSS. Everything else goes: any element outside that list (scripts,
+// The whole-drawing pass of the DAG panel's sanitising, before a drawing is shown: on the live
+// drawing Mermaid left in the page (which was in the page while Mermaid drew it, as Mermaid's
+// temporary element always is) or on the parsed SVG of a drawing the extension kept. What Mermaid
+// draws for the panel is plain SVG: shapes, SVG text set as text, markers, a gradient and a shadow
+// filter, and one <style> of theme CSS. Everything else goes: any element outside that list (scripts,
 // <foreignObject> and the HTML it could hold, links, images, <use>, animations, which can set
 // attributes), event-handler and link attributes, attributes in foreign namespaces, and values or
 // style sheets that reach outside the drawing (`url(` other than `url(#…)`, `@import`,
@@ -10,6 +11,8 @@
 // the whole SVG as HTML.
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
+/** Mermaid adds its <style> with createElement: an HTML element in the live drawing. */
+const HTML_NS = 'http://www.w3.org/1999/xhtml';
 
 const ELEMENTS = new Set([
   'svg',
@@ -71,10 +74,11 @@ export function sanitizeSvg(root: Element): number {
     }
     for (let c = el.firstElementChild; c; ) {
       const next = c.nextElementSibling;
+      const style = c.localName === 'style';
       if (
-        c.namespaceURI !== SVG_NS ||
+        !(c.namespaceURI === SVG_NS || (style && c.namespaceURI === HTML_NS)) ||
         !ELEMENTS.has(c.localName) ||
-        (c.localName === 'style' && OUTSIDE.test(c.textContent ?? ''))
+        (style && OUTSIDE.test(c.textContent ?? ''))
       ) {
         c.remove();
         removed++;

@@ -10,7 +10,11 @@ import { MAX_CACHED_SVG_BYTES } from '../messages.js';
 import { dagToMermaid, mermaidNodeId, STATUS_CLASSES, stepOfElementId } from './mermaid.js';
 import { sanitizeSvg } from './sanitize-svg.js';
 
-export type Renderer = (id: string, source: string) => Promise<{ svg: string }>;
+/**
+ * Draws Mermaid `source` as SVG markup; a renderer may also leave the live drawing (an <svg>) in
+ * `into`, an element of the page, which the page then uses instead of parsing the markup again.
+ */
+export type Renderer = (id: string, source: string, into: HTMLElement) => Promise<{ svg: string }>;
 
 export interface DagViewOptions {
   doc: Document;
@@ -150,25 +154,42 @@ export class DagView {
     const plain = dagToMermaid(g, null, { direction: this.direction });
     const hit = this.cached.find((c) => c.source === plain && c.theme === theme);
     this.cached = [];
+    // The new drawing is made in the canvas, under the one shown and transparent (it is laid out:
+    // Mermaid measures its labels there), and shown in place, without being moved (a move would
+    // style and lay the whole drawing out again).
+    const doc = this.o.doc;
+    const staging = doc.createElement('div');
+    staging.className = 'drawing staging';
+    this.el.canvas.append(staging);
     try {
       const { svg } =
         hit ??
         (await this.o.render(
           id,
           this.run ? dagToMermaid(g, this.run, { direction: this.direction }) : plain,
+          staging,
         ));
       // Mermaid's output in strict mode (labels sanitised, SVG text) from text we entity-escaped,
-      // or a drawing the extension kept: parsed as SVG, never as HTML, and only plain drawing
-      // enters the page (sanitize-svg.ts). A kept drawing that needed cleaning is not used.
-      const view = this.o.doc.defaultView!;
-      const root = new view.DOMParser().parseFromString(svg, 'image/svg+xml').documentElement;
-      if (root.nodeName !== 'svg') throw new Error('the renderer did not produce an SVG');
+      // or a drawing the extension kept: the live drawing Mermaid left in `staging`, or the markup
+      // parsed as SVG, never as HTML; either way only plain drawing stays (sanitize-svg.ts). A
+      // kept drawing that needed cleaning is not used.
+      let root: Element | null = hit ? null : staging.querySelector('svg');
+      if (!root) {
+        const parsed = new doc.defaultView!.DOMParser().parseFromString(svg, 'image/svg+xml').documentElement;
+        if (parsed.nodeName !== 'svg') throw new Error('the renderer did not produce an SVG');
+        // Adopted, not imported: the parsed tree moves into the page instead of being copied.
+        root = doc.adoptNode(parsed);
+        staging.replaceChildren(root);
+      }
       const removed = sanitizeSvg(root);
-      if (hit && removed > 0) return await this.renderGraph();
-      // What is exported and kept: the drawing as it entered the page.
-      const clean = removed === 0 ? svg : new view.XMLSerializer().serializeToString(root);
-      // Adopted, not imported: the parsed tree moves into the page instead of being copied.
-      this.el.canvas.replaceChildren(this.o.doc.adoptNode(root));
+      if (hit && removed > 0) {
+        staging.remove();
+        return await this.renderGraph();
+      }
+      // What is exported and kept: the drawing as it is shown.
+      const clean = removed === 0 ? svg : new doc.defaultView!.XMLSerializer().serializeToString(root);
+      for (const old of [...this.el.canvas.children]) if (old !== staging) old.remove();
+      staging.classList.remove('staging');
       this.svg = clean;
       this.showError(undefined);
       this.applyZoom();
@@ -188,6 +209,7 @@ export class DagView {
         ...(keep ? { keep } : {}),
       });
     } catch (e) {
+      staging.remove();
       this.showError(`Cannot draw the graph: ${(e as Error).message}`);
     }
   }
