@@ -168,6 +168,21 @@ const MERMAID_PATCHES = [
     to: '',
     missing: 'mermaid cleanUpSvgCode() decodeEntities not found; DAG labels holding ﬂ° or ¶ß change',
   },
+  // marked (~40 KB minified; its grammar's regular expressions are built when the bundle loads)
+  // turns markdown labels (a quoted label in backticks) into lines: the panel never has one, as
+  // webviews/src/dag/mermaid.ts writes backticks as entity codes. A markdown label is an error.
+  {
+    filter: MERMAID_CHUNK,
+    from: 'import { marked } from "marked";',
+    to: [
+      'const marked = {',
+      '  lexer() {',
+      '    throw new Error("markdown labels are not bundled: the DAG panel never generates them");',
+      '  },',
+      '};',
+    ].join('\n'),
+    missing: "mermaid's marked import not found; the DAG bundle keeps marked",
+  },
   // Mermaid's getConfig() deep-copies the whole configuration at every call, several times per
   // node and label: most of a 100-step render. The copy is made once per configuration instead
   // (setConfig / initialize replace `currentConfig`, which renews it). Flowchart code only
