@@ -107,6 +107,8 @@ const dagreSweep = [
   '      bestCC = cc;',
   '    }',
 ].join('\n');
+/** The node shapes the panel's Mermaid source uses (the handlers in Mermaid's shape registry). */
+const PANEL_SHAPES = ['squareRect', 'stadium', 'subroutine', 'hexagon', 'trapezoid'];
 const MERMAID_PATCHES = [
   // Labels are drawn as exactly the flow's text (webviews/src/dag/mermaid.ts writes every
   // character Mermaid could interpret as a numeric entity code, `#60;`, which Mermaid turns into
@@ -167,6 +169,37 @@ const MERMAID_PATCHES = [
     from: '  cleanedUpSvg = decodeEntities(cleanedUpSvg);\n',
     to: '',
     missing: 'mermaid cleanUpSvgCode() decodeEntities not found; DAG labels holding ﬂ° or ¶ß change',
+  },
+  // Mermaid's node shapes (~50 and their aliases, with a Rough.js drawing each) are all reachable
+  // from its shape registry, so none is tree-shaken; the panel's source uses five (rectangle,
+  // stadium, subroutine, hexagon, trapezoid: webviews/src/dag/mermaid.ts), the registry keeps
+  // those. A shape outside them is an unknown shape, an error.
+  {
+    filter: MERMAID_CHUNK,
+    transform: (src) => {
+      const defs = /^var shapesDefs = \[\n([\s\S]*?)^\];$/m.exec(src);
+      if (!defs) return src;
+      const entries = defs[1].match(/^ {2}\{\n[\s\S]*?^ {2}\}/gm) ?? [];
+      const kept = entries.filter((e) => PANEL_SHAPES.includes(/^ {4}handler: (\w+)$/m.exec(e)?.[1]));
+      if (kept.length !== PANEL_SHAPES.length)
+        throw new Error("build-extension: the panel's shapes are not all in shapesDefs");
+      const undocumented = /^ {2}const undocumentedShapes = \{\n[\s\S]*?^ {2}\};$/m;
+      if (!undocumented.test(src)) throw new Error('build-extension: undocumentedShapes not found');
+      return src
+        .replace(defs[0], `var shapesDefs = [\n${kept.join(',\n')}\n];`)
+        .replace(undocumented, '  const undocumentedShapes = {};');
+    },
+    missing: 'mermaid shapesDefs not found; the DAG bundle keeps every node shape',
+  },
+  // A function's name is set by a statement (`__name(fn, "fn");`), a call esbuild must keep, and
+  // with it every function so named, used or not: as pure calls (their value is never used) they
+  // go, and the functions nothing calls (the shapes above and their helpers) go with them. The
+  // names only served stack traces of the minified bundle.
+  {
+    filter: /[\\/]mermaid[\\/]dist[\\/](?:mermaid\.core|chunks[\\/]mermaid\.core[\\/][^\\/]+)\.mjs$/,
+    from: /^__name\(/gm,
+    to: '/* @__PURE__ */ __name(',
+    missing: 'mermaid __name() statements not found',
   },
   // marked (~40 KB minified; its grammar's regular expressions are built when the bundle loads)
   // turns markdown labels (a quoted label in backticks) into lines: the panel never has one, as
@@ -485,7 +518,6 @@ const flowchartOnlyMermaid = {
     b.onResolve({ filter: /^katex$/ }, (args) =>
       args.kind === 'dynamic-import' ? { path: 'katex', namespace: 'tsflow-unused-diagram' } : undefined,
     );
-    patchSources(b, MERMAID_PATCHES);
     // js-yaml (~40 KB minified, and its schemas are compiled at load) parses front matter and
     // `@{ … }` node metadata, neither of which the panel's generated source has: its chunk (the
     // one that holds js-yaml alone and exports `load` and `JSON_SCHEMA`) becomes a stub.
@@ -504,6 +536,8 @@ const flowchartOnlyMermaid = {
         loader: 'js',
       };
     });
+    // After the js-yaml stub: esbuild takes the first onLoad that answers, and patches touch every chunk.
+    patchSources(b, MERMAID_PATCHES);
     b.onEnd(() => {
       if (!yamlStubbed)
         console.warn('build-extension: mermaid js-yaml chunk not found; the DAG bundle keeps js-yaml');
