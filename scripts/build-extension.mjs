@@ -201,6 +201,21 @@ const MERMAID_PATCHES = [
     to: '/* @__PURE__ */ __name(',
     missing: 'mermaid __name() statements not found',
   },
+  // Each edge path carried its points as base64 JSON (`data-points`, a JSON.stringify and a btoa
+  // per edge, ~8% of a 100-step drawing's markup), read only by the swimlanes layout, which the
+  // panel does not bundle.
+  {
+    filter: MERMAID_CHUNK,
+    from: '  svgPath.attr("data-points", pointsStr);\n',
+    to: '',
+    missing: 'mermaid insertEdge() data-points not found',
+  },
+  {
+    filter: MERMAID_CHUNK,
+    from: '  const pointsStr = btoa(JSON.stringify(points));\n',
+    to: '',
+    missing: 'mermaid insertEdge() points encoding not found',
+  },
   // marked (~40 KB minified; its grammar's regular expressions are built when the bundle loads)
   // turns markdown labels (a quoted label in backticks) into lines: the panel never has one, as
   // webviews/src/dag/mermaid.ts writes backticks as entity codes. A markdown label is an error.
