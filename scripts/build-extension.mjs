@@ -201,6 +201,27 @@ const MERMAID_PATCHES = [
     to: '/* @__PURE__ */ __name(',
     missing: 'mermaid __name() statements not found',
   },
+  // Every edge has a label, empty unless it is a foreach or a switch case, and each label was
+  // measured (getBBox: a forced layout of the document per edge). An empty label draws nothing
+  // and measures 0 by 0 at 0,0 (checked in Chromium): it is not measured.
+  {
+    filter: MERMAID_CHUNK,
+    from: [
+      '    await fastdom_default.measure(() => {',
+      '      bbox = labelElement.getBBox();',
+      '      if (textEl && typeof textEl.getBBox === "function") {',
+    ].join('\n'),
+    to: [
+      '    await fastdom_default.measure(() => {',
+      '      if (!edge.label) {',
+      '        bbox = transformBbox = { x: 0, y: 0, width: 0, height: 0 };',
+      '        return;',
+      '      }',
+      '      bbox = labelElement.getBBox();',
+      '      if (textEl && typeof textEl.getBBox === "function") {',
+    ].join('\n'),
+    missing: 'mermaid insertEdgeLabel() measure not found; DAG renders measure empty edge labels',
+  },
   // Each edge path carried its points as base64 JSON (`data-points`, a JSON.stringify and a btoa
   // per edge, ~8% of a 100-step drawing's markup), read only by the swimlanes layout, which the
   // panel does not bundle.
