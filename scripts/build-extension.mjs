@@ -412,6 +412,31 @@ const MERMAID_PATCHES = [
     to: `${dagreSweep}\n    if (bestCC === 0) break;`,
     missing: 'dagre order() not found; DAG renders sweep for crossings they do not have',
   },
+  // The sweeps alternate between the layer graphs built upwards (first) and downwards; with the
+  // stop above, a graph without crossings never sweeps downwards, so those graphs (one per rank)
+  // are built when a sweep first needs them. They hold the same nodes and edges whenever they are
+  // built (the sweeps change only the nodes' order attribute, which they read from the graph).
+  {
+    filter: DAGRE_ORDER,
+    from: [
+      "    downLayerGraphs = buildLayerGraphs(g, _.range(1, maxRank + 1), 'inEdges'),",
+      "    upLayerGraphs = buildLayerGraphs(g, _.range(maxRank - 1, -1, -1), 'outEdges');",
+    ].join('\n'),
+    to: [
+      '    downLayerGraphs,',
+      "    upLayerGraphs = buildLayerGraphs(g, _.range(maxRank - 1, -1, -1), 'outEdges');",
+    ].join('\n'),
+    missing: 'dagre order() layer graphs not found; DAG renders build layer graphs they never sweep',
+  },
+  {
+    filter: DAGRE_ORDER,
+    from: '    sweepLayerGraphs(i % 2 ? downLayerGraphs : upLayerGraphs, i % 4 >= 2);',
+    to: [
+      "    if (i % 2 && !downLayerGraphs) downLayerGraphs = buildLayerGraphs(g, _.range(1, maxRank + 1), 'inEdges');",
+      '    sweepLayerGraphs(i % 2 ? downLayerGraphs : upLayerGraphs, i % 4 >= 2);',
+    ].join('\n'),
+    missing: 'dagre order() sweep not found',
+  },
   // Before sweeping, dagre builds one graph per rank (twice: up and down), each time scanning
   // every node of the whole graph for those in that rank: ranks x nodes, and a 100-step flow has
   // ~200 ranks (edge label ranks in between) and ~300 nodes with the dummies. The nodes are put
