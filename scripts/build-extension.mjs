@@ -275,6 +275,35 @@ const MERMAID_PATCHES = [
     ].join('\n'),
     missing: 'mermaid getConfig() not found; DAG renders take the slow path',
   },
+  // Every configuration change copies the whole configuration (~900 keys) and renews
+  // getConfig()'s copy. A render reset the configuration, added an empty directive (the same
+  // configuration again), and the flowchart's init set `layout` to the value it already has and
+  // `flowchart.arrowMarkerAbsolute` to the top-level value, false, where the only reader treats
+  // false and unset alike: those three changes are made only when they change something.
+  {
+    filter: /[\\/]mermaid[\\/]dist[\\/]mermaid\.core\.mjs$/,
+    from: '  addDirective(processed.config ?? {});',
+    to: '  if (processed.config && Object.keys(processed.config).length > 0) addDirective(processed.config);',
+    missing: 'mermaid processAndSetConfigs() not found; DAG renders copy the configuration once more',
+  },
+  {
+    filter: MERMAID_CHUNK,
+    from: [
+      '    if (layout) {',
+      '      setConfig({ layout });',
+      '    }',
+      '    cnf.flowchart.arrowMarkerAbsolute = cnf.arrowMarkerAbsolute;',
+      '    setConfig({ flowchart: { arrowMarkerAbsolute: cnf.arrowMarkerAbsolute } });',
+    ].join('\n'),
+    to: [
+      '    if (layout && layout !== cnf.layout) {',
+      '      setConfig({ layout });',
+      '    }',
+      '    cnf.flowchart.arrowMarkerAbsolute = cnf.arrowMarkerAbsolute;',
+      '    if (cnf.arrowMarkerAbsolute) setConfig({ flowchart: { arrowMarkerAbsolute: cnf.arrowMarkerAbsolute } });',
+    ].join('\n'),
+    missing: 'mermaid flowchart init() not found; DAG renders copy the configuration twice more',
+  },
   // An SVG label's lines are measured (a forced layout of the document each) to decide where to
   // wrap; every edge has a label, empty unless it is a foreach or a switch case. An empty line
   // (no word, or one empty word) is 0 wide without asking the layout.
