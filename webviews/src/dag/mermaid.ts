@@ -132,6 +132,9 @@ export function dagToMermaid(
   return `${lines.join('\n')}\n`;
 }
 
+/** Each graph's steps by node id: the panel maps every drawn node back, at each render. */
+const stepsByNodeId = new WeakMap<FlowGraph, Map<string, string>>();
+
 /**
  * Step name of a rendered node's DOM id, given the graph drawn: `flowchart-s_join-3`, which
  * Mermaid 11 prefixes with the render id (`dag1-flowchart-s_join-3`).
@@ -139,5 +142,12 @@ export function dagToMermaid(
 export function stepOfElementId(graph: FlowGraph, elementId: string): string | undefined {
   const m = /(?:^|-)flowchart-(s_[A-Za-z0-9_]+)-\d+$/.exec(elementId);
   if (!m) return undefined;
-  return graph.steps.find((s) => mermaidNodeId(s.name) === m[1])?.name;
+  let steps = stepsByNodeId.get(graph);
+  if (!steps) {
+    steps = new Map();
+    for (const s of graph.steps)
+      if (!steps.has(mermaidNodeId(s.name))) steps.set(mermaidNodeId(s.name), s.name);
+    stepsByNodeId.set(graph, steps);
+  }
+  return steps.get(m[1]!);
 }
