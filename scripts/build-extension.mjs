@@ -191,6 +191,25 @@ const MERMAID_PATCHES = [
     },
     missing: 'mermaid shapesDefs not found; the DAG bundle keeps every node shape',
   },
+  // Mermaid's eleven themes are all reachable from its theme registry, and their classes hold a
+  // quarter of Mermaid's code; the panel draws with `default` or `dark` (webviews/src/dag/main.ts),
+  // the registry keeps those two. Any other theme name falls back to `default`, as an unknown one did.
+  {
+    filter: MERMAID_CHUNK,
+    transform: (src) => {
+      const registry = /^var themes_default = \{\n[\s\S]*?^\};$/m.exec(src);
+      if (!registry) return src;
+      const keep = ['dark', 'default'].map((t) => {
+        const entry = new RegExp(`^ {2}${t}: \\{\\n {4}getThemeVariables: (\\w+)\\n {2}\\}`, 'm').exec(
+          registry[0],
+        );
+        if (!entry) throw new Error(`build-extension: Mermaid's theme ${t} not found in its registry`);
+        return entry[0];
+      });
+      return src.replace(registry[0], `var themes_default = {\n${keep.join(',\n')}\n};`);
+    },
+    missing: 'mermaid themes_default not found; the DAG bundle keeps every theme',
+  },
   // A function's name is set by a statement (`__name(fn, "fn");`), a call esbuild must keep, and
   // with it every function so named, used or not: as pure calls (their value is never used) they
   // go, and the functions nothing calls (the shapes above and their helpers) go with them. The
@@ -200,6 +219,13 @@ const MERMAID_PATCHES = [
     from: /^__name\(/gm,
     to: '/* @__PURE__ */ __name(',
     missing: 'mermaid __name() statements not found',
+  },
+  // The same for classes, named by a static block (which esbuild must keep, and the class with it).
+  {
+    filter: /[\\/]mermaid[\\/]dist[\\/](?:mermaid\.core|chunks[\\/]mermaid\.core[\\/][^\\/]+)\.mjs$/,
+    from: /^ {2}static \{\n {4}__name\(this, "\w+"\);\n {2}\}\n/gm,
+    to: '',
+    missing: 'mermaid classes named by static blocks not found',
   },
   // Every edge has a label, empty unless it is a foreach or a switch case, and each label was
   // measured (getBBox: a forced layout of the document per edge). An empty label draws nothing
