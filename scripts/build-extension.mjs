@@ -622,17 +622,17 @@ const flowchartOnlyMermaid = {
     b.onResolve({ filter: /^\.\/chunks\/mermaid\.core\/.+\.mjs$/ }, (args) => {
       if (args.kind !== 'dynamic-import' || !/[\\/]mermaid\.core\.mjs$/.test(args.importer)) return undefined;
       if (/\/flowDiagram-/.test(args.path)) return undefined;
-      return { path: args.path, namespace: 'tsflow-unused-diagram' };
+      return { path: 'unused', namespace: 'tsflow-unused-diagram' };
     });
     // Layouts other than dagre (the panel asks for `layout: 'dagre'`): cose-bilkent brings
     // Cytoscape (~500 KB minified), swimlanes ~300 KB; and the size-capture debugging hook.
     b.onResolve({ filter: /^\.\/(?:cose-bilkent|swimlanes|sizeCapture)-[A-Z0-9]+\.mjs$/ }, (args) => {
       if (args.kind !== 'dynamic-import' || !/[\\/]chunks[\\/]mermaid\.core[\\/]/.test(args.importer))
         return undefined;
-      return { path: args.path, namespace: 'tsflow-unused-diagram' };
+      return { path: 'unused', namespace: 'tsflow-unused-diagram' };
     });
     b.onResolve({ filter: /^katex$/ }, (args) =>
-      args.kind === 'dynamic-import' ? { path: 'katex', namespace: 'tsflow-unused-diagram' } : undefined,
+      args.kind === 'dynamic-import' ? { path: 'unused', namespace: 'tsflow-unused-diagram' } : undefined,
     );
     // js-yaml (~40 KB minified, and its schemas are compiled at load) parses front matter and
     // `@{ … }` node metadata, neither of which the panel's generated source has: its chunk (the
@@ -658,9 +658,10 @@ const flowchartOnlyMermaid = {
       if (!yamlStubbed)
         console.warn('build-extension: mermaid js-yaml chunk not found; the DAG bundle keeps js-yaml');
     });
-    b.onLoad({ filter: /.*/, namespace: 'tsflow-unused-diagram' }, (args) => ({
+    // One stub module for all of them (each had its own lazily initialised module).
+    b.onLoad({ filter: /.*/, namespace: 'tsflow-unused-diagram' }, () => ({
       contents: [
-        `const unused = () => { throw new Error(${JSON.stringify(`${args.path} is not bundled: the DAG panel draws flowcharts only`)}); };`,
+        "const unused = () => { throw new Error('not bundled: the DAG panel draws flowcharts only'); };",
         'export const diagram = undefined;',
         'export default { renderToString: unused, render: unused };',
       ].join('\n'),
