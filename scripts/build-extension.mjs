@@ -263,6 +263,21 @@ const MERMAID_PATCHES = [
     to: '',
     missing: 'mermaid insertEdge() points encoding not found',
   },
+  // dayjs (~7 KB) only formats the seconds of Mermaid's log lines (which the panel leaves at
+  // `fatal`): the same "ss.SSS" from a Date.
+  {
+    filter: MERMAID_CHUNK,
+    from: 'import dayjs from "dayjs";',
+    to: [
+      'const dayjs = () => ({',
+      '  format: () => {',
+      '    const now = new Date();',
+      '    return String(now.getSeconds()).padStart(2, "0") + "." + String(now.getMilliseconds()).padStart(3, "0");',
+      '  },',
+      '});',
+    ].join('\n'),
+    missing: 'mermaid logger dayjs import not found; the DAG bundle keeps dayjs',
+  },
   // marked (~40 KB minified; its grammar's regular expressions are built when the bundle loads)
   // turns markdown labels (a quoted label in backticks) into lines: the panel never has one, as
   // webviews/src/dag/mermaid.ts writes backticks as entity codes. A markdown label is an error.
