@@ -81,6 +81,19 @@ test('task processes, spun or run, start with the same Node flags (e.g. a 16 MB 
   assert.deepEqual(await spun.data.heapFlags, TASK_NODE_FLAGS);
 });
 
+test('a trivial task reads and writes its artifacts without loading node:v8', async () => {
+  // datastore/v8-format.ts: node:v8 pulls in Node's stream modules, ~4 ms of a trivial task's CPU.
+  const root = tempDir();
+  const r = await tsflow(['run', flowFile('lean-task.ts')], { root });
+  assert.equal(r.code, 0, show(r));
+  const run = await Run.get(`LeanTaskFlow/${runIdOf(r)}`, { datastoreRoot: root });
+  const tasks = await (await run.step('body')).tasks();
+  assert.equal(tasks.length, 2);
+  for (const t of tasks) assert.equal(await t.data.v8Loaded, false, t.pathspec);
+  const [join] = await (await run.step('join')).tasks();
+  assert.equal(await join!.data.doubled, 6);
+});
+
 test('tag add, list, remove', async () => {
   const root = tempDir();
   const r = await tsflow(['run', flowFile('linear.ts'), '--tag', 'first'], { root });

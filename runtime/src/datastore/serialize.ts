@@ -20,9 +20,17 @@
 // properties are dropped, as structured clone does.
 
 import { RECORDS_DICT_ENCODING, RECORDS_ENCODING, decodeRecords, encodeRecords } from './records.js';
-import v8 from 'node:v8';
+import { createRequire } from 'node:module';
 import { ArtifactSerializationError } from '../errors.js';
 import type { ArtifactContext } from './types.js';
+import { decodeSimple, encodeSimple } from './v8-format.js';
+
+/** node:v8, loaded on first use: a task whose values are all simple never loads it (v8-format.ts). */
+let v8Module: typeof import('node:v8') | undefined;
+function v8(): typeof import('node:v8') {
+  v8Module ??= createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
+  return v8Module;
+}
 
 export const V8_ENCODING = 'v8';
 export { RECORDS_DICT_ENCODING, RECORDS_ENCODING } from './records.js';
@@ -121,9 +129,11 @@ export function serializeValue(value: unknown, ctx: ArtifactContext): Serialized
       `cannot serialize ${where(ctx)}: ${problem.path} is ${problem.reason}. ${problem.hint ?? GENERIC_HINT}`,
     );
   }
+  const simple = encodeSimple(value);
+  if (simple) return { bytes: simple, encoding: V8_ENCODING, type: describeType(value) };
   let bytes: Buffer;
   try {
-    bytes = v8.serialize(value);
+    bytes = v8().serialize(value);
   } catch (e) {
     const why = e instanceof RangeError ? 'too large or too deeply nested' : (e as Error).message;
     throw new ArtifactSerializationError(`cannot serialize ${where(ctx)}: ${why}`, { cause: e });
@@ -134,8 +144,10 @@ export function serializeValue(value: unknown, ctx: ArtifactContext): Serialized
 /** Inverse of `serializeValue`. `bytes` may be a view into a larger buffer; raw values keep viewing it. */
 export function deserializeValue(bytes: Buffer, encoding: string, ctx: ArtifactContext): unknown {
   if (encoding === V8_ENCODING) {
+    const simple = decodeSimple(bytes);
+    if (simple) return simple.value;
     try {
-      return v8.deserialize(bytes);
+      return v8().deserialize(bytes);
     } catch (e) {
       throw new ArtifactSerializationError(
         `cannot deserialize ${where(ctx)}: ${(e as Error).message} (was it written by a newer Node.js?)`,
