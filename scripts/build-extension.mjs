@@ -316,6 +316,24 @@ const MERMAID_PATCHES = [
     ].join('\n'),
     missing: 'mermaid getConfig() not found; DAG renders take the slow path',
   },
+  // initialize() computed the theme's variables, then setSiteConfig() computed them again from
+  // that result; computed once, from the options, the result is the same (drawings compared).
+  {
+    filter: /[\\/]mermaid[\\/]dist[\\/]mermaid\.core\.mjs$/,
+    from: [
+      '  if (options?.theme && options.theme in themes_default) {',
+      '    options.themeVariables = themes_default[options.theme].getThemeVariables(',
+      '      options.themeVariables',
+      '    );',
+      '  } else if (options) {',
+    ].join('\n'),
+    to: [
+      '  if (options?.theme && options.theme in themes_default) {',
+      '    // Computed by setSiteConfig() below, from these options.',
+      '  } else if (options) {',
+    ].join('\n'),
+    missing: 'mermaid initialize() theme not found; the DAG page computes its theme twice',
+  },
   // Every configuration change copies the whole configuration (~900 keys) and renews
   // getConfig()'s copy. A render reset the configuration, added an empty directive (the same
   // configuration again), and the flowchart's init set `layout` to the value it already has and
