@@ -197,6 +197,7 @@ export async function launchRun(opts: LaunchOptions): Promise<RunOutcome & { run
       policies: stepPolicies,
       ...(batch ? { batch } : {}),
       ...(opts.resume ? { clone: opts.resume.clone } : {}),
+      onTaskSignal: onSignal,
     });
     outcome = await scheduler.run();
   } catch (err) {

@@ -47,7 +47,17 @@ export interface SchedulerOptions {
   clone?: CloneSource;
   /** Grace period between SIGTERM and SIGKILL when stopping tasks. */
   killGraceMs?: number;
+  /**
+   * A task process was killed by SIGINT or SIGTERM that the scheduler did not send: Ctrl-C reaches
+   * the terminal's whole process group, tasks included, and a task can die of it before the
+   * scheduler's own handler has run. Called (once the scheduler has had a moment to handle the
+   * signal itself and has not) so that the run stops as an interruption, not a task failure.
+   */
+  onTaskSignal?: (signal: NodeJS.Signals) => void;
 }
+
+/** How long a task's death by an interrupting signal waits for the scheduler's own handler. */
+const INTERRUPT_SETTLE_MS = 100;
 
 interface PendingTask {
   step: string;
@@ -312,6 +322,15 @@ export class Scheduler {
           );
         this.follow(task, view?.data?.transition ?? null);
         return;
+      }
+      if (
+        !done?.finished &&
+        !task.stoppedBecause &&
+        !task.timedOut &&
+        (signal === 'SIGINT' || signal === 'SIGTERM')
+      ) {
+        if (this.opts.onTaskSignal && !this.failure) await this.sleep(INTERRUPT_SETTLE_MS);
+        if (!this.failure) this.opts.onTaskSignal?.(signal);
       }
       if (task.stoppedBecause) {
         this.opts.console.task(who, pid, `Task stopped: ${task.stoppedBecause}`, {
