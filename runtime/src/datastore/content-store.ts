@@ -23,7 +23,8 @@
 import type { Hash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { CorruptDataError } from '../errors.js';
-import { nodeCrypto, sha256Hex } from '../util/sha256.js';
+import { nodeCrypto } from '../util/lazy-builtins.js';
+import { sha256Hex } from '../util/sha256.js';
 import { snappyUncompress } from './snappy-js.js';
 import type { FlowLayout } from './layout.js';
 import type { ArtifactContext, StorageBackend } from './types.js';

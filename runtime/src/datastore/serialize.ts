@@ -20,17 +20,11 @@
 // properties are dropped, as structured clone does.
 
 import { RECORDS_DICT_ENCODING, RECORDS_ENCODING, decodeRecords, encodeRecords } from './records.js';
-import { createRequire } from 'node:module';
 import { ArtifactSerializationError } from '../errors.js';
+import { nodeV8 } from '../util/lazy-builtins.js';
 import type { ArtifactContext } from './types.js';
+// Simple values never reach node:v8, so a task whose values are all simple never loads it.
 import { decodeSimple, encodeSimple } from './v8-format.js';
-
-/** node:v8, loaded on first use: a task whose values are all simple never loads it (v8-format.ts). */
-let v8Module: typeof import('node:v8') | undefined;
-function v8(): typeof import('node:v8') {
-  v8Module ??= createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
-  return v8Module;
-}
 
 export const V8_ENCODING = 'v8';
 export { RECORDS_DICT_ENCODING, RECORDS_ENCODING } from './records.js';
@@ -133,7 +127,7 @@ export function serializeValue(value: unknown, ctx: ArtifactContext): Serialized
   if (simple) return { bytes: simple, encoding: V8_ENCODING, type: describeType(value) };
   let bytes: Buffer;
   try {
-    bytes = v8().serialize(value);
+    bytes = nodeV8().serialize(value);
   } catch (e) {
     const why = e instanceof RangeError ? 'too large or too deeply nested' : (e as Error).message;
     throw new ArtifactSerializationError(`cannot serialize ${where(ctx)}: ${why}`, { cause: e });
@@ -147,7 +141,7 @@ export function deserializeValue(bytes: Buffer, encoding: string, ctx: ArtifactC
     const simple = decodeSimple(bytes);
     if (simple) return simple.value;
     try {
-      return v8().deserialize(bytes);
+      return nodeV8().deserialize(bytes);
     } catch (e) {
       throw new ArtifactSerializationError(
         `cannot deserialize ${where(ctx)}: ${(e as Error).message} (was it written by a newer Node.js?)`,

@@ -3,20 +3,10 @@
 // are a few bytes each) paid only to name its blobs. Large inputs still go to `node:crypto`,
 // loaded on first need; both give the same digest (the tests compare them).
 
-import { createRequire } from 'node:module';
-
-type Crypto = typeof import('node:crypto');
+import { nodeCrypto } from './lazy-builtins.js';
 
 /** Up to this many bytes are hashed here; more go to `node:crypto`. */
 export const JS_SHA256_MAX_BYTES = 4096;
-
-let crypto: Crypto | undefined;
-
-/** `node:crypto`, required on first use. */
-export function nodeCrypto(): Crypto {
-  crypto ??= createRequire(import.meta.url)('node:crypto') as Crypto;
-  return crypto;
-}
 
 const K = new Int32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,
