@@ -329,8 +329,10 @@ export class Scheduler {
         !task.timedOut &&
         (signal === 'SIGINT' || signal === 'SIGTERM')
       ) {
-        if (this.opts.onTaskSignal && !this.failure) await this.sleep(INTERRUPT_SETTLE_MS);
-        if (!this.failure) this.opts.onTaskSignal?.(signal);
+        if (this.opts.onTaskSignal && !this.failure) {
+          await this.sleep(INTERRUPT_SETTLE_MS);
+          if (!this.failure) this.opts.onTaskSignal(signal);
+        }
       }
       if (task.stoppedBecause) {
         this.opts.console.task(who, pid, `Task stopped: ${task.stoppedBecause}`, {
