@@ -15,17 +15,15 @@
 // behind it is reached through process.binding('v8') (deprecated, hence its warning muted for
 // the call); where that is missing, nothing changes but the cost.
 
-// A constant-only module: loading it loads nothing else.
+// Flags V8 reads only when it creates the heap (every one task processes get), with their
+// defaults. A constant-only module: loading it loads nothing else.
 import { TASK_NODE_FLAG_DEFAULTS } from '../compute/task-node-flags.js';
-
-/** Flags V8 reads only when it creates the heap (every one task processes get), with their defaults. */
-const HEAP_SETUP_FLAGS = TASK_NODE_FLAG_DEFAULTS;
 
 export function resetHeapSetupFlags(execArgv: readonly string[] = process.execArgv): void {
   const resets = execArgv
     .map((a) => a.split('=')[0]!)
-    .filter((name) => name in HEAP_SETUP_FLAGS)
-    .map((name) => `${name}=${HEAP_SETUP_FLAGS[name]}`);
+    .filter((name) => name in TASK_NODE_FLAG_DEFAULTS)
+    .map((name) => `${name}=${TASK_NODE_FLAG_DEFAULTS[name]}`);
   if (resets.length === 0) return;
   const quiet = process.noDeprecation;
   process.noDeprecation = true;
