@@ -8,8 +8,9 @@
 import '../../runtime/src/runtime/heap-flags.js';
 
 const n = Number(process.argv[2] ?? 1e6);
-// The columns, made without making JavaScript objects or strings (nothing for the GC beforehand):
-// ids and values as typed arrays, names (`name-<i>`, as the bench's) as one Latin-1 string.
+// The columns, made without keeping a JavaScript object or string per record alive (nothing the
+// GC must copy later): ids and values as typed arrays, names (`name-<i>`, as the bench's) as one
+// Latin-1 string.
 const ids = new Float64Array(n);
 const vs = new Float64Array(n);
 const lengths = new Uint32Array(n);
