@@ -95,18 +95,9 @@ function patchSources(b, patches) {
   });
 }
 
-// The DAG panel's patches to Mermaid and dagre (see patchSources): less work for the same drawing
+// The DAG panel's patches to Mermaid (see patchSources): less work for the same drawing
 // (node positions, edge paths and sizes compared before and after each).
 const MERMAID_CHUNK = /mermaid\.core[\\/]chunk-[A-Z0-9]+\.mjs$/;
-const DAGRE_ORDER = /dagre-d3-es[\\/]src[\\/]dagre[\\/]order[\\/]index\.js$/;
-const DAGRE_LAYER_GRAPH = /dagre-d3-es[\\/]src[\\/]dagre[\\/]order[\\/]build-layer-graph\.js$/;
-const dagreSweep = [
-  '    if (cc < bestCC) {',
-  '      lastBest = 0;',
-  '      best = _.cloneDeep(layering);',
-  '      bestCC = cc;',
-  '    }',
-].join('\n');
 /** The node shapes the panel's Mermaid source uses (the handlers in Mermaid's shape registry). */
 const PANEL_SHAPES = ['squareRect', 'stadium', 'subroutine', 'hexagon', 'trapezoid'];
 const MERMAID_PATCHES = [
@@ -443,16 +434,16 @@ const MERMAID_PATCHES = [
     ].join('\n'),
     missing: 'mermaid insertEdge() path length not found; DAG renders force a layout per edge',
   },
-  // The flowchart diagram and the dagre layout are dynamic imports in Mermaid (loaded at the first
-  // render). In one IIFE bundle esbuild then wraps them and every module they import (nearly all
-  // of Mermaid, d3, lodash...) in lazy-init closures, all initialised and nothing tree-shaken.
-  // Imported statically, the bundle is scope-hoisted and unused code is dropped.
+  // The flowchart diagram is a dynamic import in Mermaid (loaded at the first render). In one IIFE
+  // bundle esbuild then wraps it and every module it imports (nearly all of Mermaid, d3...) in
+  // lazy-init closures, all initialised and nothing tree-shaken. Imported statically, the bundle
+  // is scope-hoisted and unused code is dropped.
   {
     filter: /[\\/]mermaid[\\/]dist[\\/](?:mermaid\.core|chunks[\\/]mermaid\.core[\\/]chunk-[A-Z0-9]+)\.mjs$/,
     transform: (src) => {
       const paths = [];
       const out = src.replace(
-        /await import\("(\.\/(?:chunks\/mermaid\.core\/flowDiagram|dagre)-[A-Z0-9]+\.mjs)"\)/g,
+        /await import\("(\.\/chunks\/mermaid\.core\/flowDiagram-[A-Z0-9]+\.mjs)"\)/g,
         (_, p) => {
           if (!paths.includes(p)) paths.push(p);
           return `__tsflowStatic${paths.indexOf(p)}`;
@@ -462,7 +453,7 @@ const MERMAID_PATCHES = [
         paths.map((p, i) => `import * as __tsflowStatic${i} from ${JSON.stringify(p)};\n`).join('') + out
       );
     },
-    missing: 'mermaid flowchart/dagre dynamic imports not found; the DAG bundle stays lazily initialised',
+    missing: 'mermaid flowchart dynamic import not found; the DAG bundle stays lazily initialised',
   },
   // At load, Mermaid lists every key of its default configuration (875) by spreading the
   // accumulated array into a new one at each key: quadratic. The same list, pushed.
@@ -490,93 +481,22 @@ const MERMAID_PATCHES = [
     ].join('\n'),
     missing: 'mermaid keyify() not found; the DAG bundle lists config keys the slow way',
   },
-  // dagre's crossing minimisation sweeps the layers until four sweeps in a row found no better
-  // ordering than the best so far, even when that best has no crossing at all (a chain of steps,
-  // most flows): nothing can beat 0, and only the best ordering is kept, so stopping there
-  // draws the same graph. A quarter of a 100-step render.
-  {
-    filter: DAGRE_ORDER,
-    from: dagreSweep,
-    to: `${dagreSweep}\n    if (bestCC === 0) break;`,
-    missing: 'dagre order() not found; DAG renders sweep for crossings they do not have',
-  },
-  // The sweeps alternate between the layer graphs built upwards (first) and downwards; with the
-  // stop above, a graph without crossings never sweeps downwards, so those graphs (one per rank)
-  // are built when a sweep first needs them. They hold the same nodes and edges whenever they are
-  // built (the sweeps change only the nodes' order attribute, which they read from the graph).
-  {
-    filter: DAGRE_ORDER,
-    from: [
-      "    downLayerGraphs = buildLayerGraphs(g, _.range(1, maxRank + 1), 'inEdges'),",
-      "    upLayerGraphs = buildLayerGraphs(g, _.range(maxRank - 1, -1, -1), 'outEdges');",
-    ].join('\n'),
-    to: [
-      '    downLayerGraphs,',
-      "    upLayerGraphs = buildLayerGraphs(g, _.range(maxRank - 1, -1, -1), 'outEdges');",
-    ].join('\n'),
-    missing: 'dagre order() layer graphs not found; DAG renders build layer graphs they never sweep',
-  },
-  {
-    filter: DAGRE_ORDER,
-    from: '    sweepLayerGraphs(i % 2 ? downLayerGraphs : upLayerGraphs, i % 4 >= 2);',
-    to: [
-      "    if (i % 2 && !downLayerGraphs) downLayerGraphs = buildLayerGraphs(g, _.range(1, maxRank + 1), 'inEdges');",
-      '    sweepLayerGraphs(i % 2 ? downLayerGraphs : upLayerGraphs, i % 4 >= 2);',
-    ].join('\n'),
-    missing: 'dagre order() sweep not found',
-  },
-  // Before sweeping, dagre builds one graph per rank (twice: up and down), each time scanning
-  // every node of the whole graph for those in that rank: ranks x nodes, and a 100-step flow has
-  // ~200 ranks (edge label ranks in between) and ~300 nodes with the dummies. The nodes are put
-  // in buckets by rank once, in the graph's order, and each layer graph scans its bucket only
-  // (buildLayerGraph still checks the rank: the same nodes, in the same order).
-  {
-    filter: DAGRE_ORDER,
-    from: [
-      'function buildLayerGraphs(g, ranks, relationship) {',
-      '  return _.map(ranks, function (rank) {',
-      '    return buildLayerGraph(g, rank, relationship);',
-      '  });',
-      '}',
-    ].join('\n'),
-    to: [
-      'function buildLayerGraphs(g, ranks, relationship) {',
-      '  var byRank = new Map();',
-      '  var add = function (r, v) {',
-      '    var list = byRank.get(r);',
-      '    if (!list) byRank.set(r, (list = []));',
-      '    if (list[list.length - 1] !== v) list.push(v);',
-      '  };',
-      '  _.forEach(g.nodes(), function (v) {',
-      '    var node = g.node(v);',
-      '    var lo = Math.ceil(node.minRank), hi = Math.floor(node.maxRank), r;',
-      '    if (node.rank !== undefined && !(node.rank >= lo && node.rank <= hi)) add(node.rank, v);',
-      '    for (r = lo; r <= hi; r++) add(r, v);',
-      '  });',
-      '  return _.map(ranks, function (rank) {',
-      '    return buildLayerGraph(g, rank, relationship, byRank.get(rank) || []);',
-      '  });',
-      '}',
-    ].join('\n'),
-    missing: 'dagre buildLayerGraphs() not found; DAG renders scan every node for every rank',
-  },
-  {
-    filter: DAGRE_LAYER_GRAPH,
-    from: 'function buildLayerGraph(g, rank, relationship) {',
-    to: 'function buildLayerGraph(g, rank, relationship, nodesInRank) {',
-    missing: 'dagre buildLayerGraph() not found',
-  },
-  {
-    filter: DAGRE_LAYER_GRAPH,
-    from: '  _.forEach(g.nodes(), function (v) {\n    var node = g.node(v),\n      parent = g.parent(v);',
-    to: '  _.forEach(nodesInRank || g.nodes(), function (v) {\n    var node = g.node(v),\n      parent = g.parent(v);',
-    missing: 'dagre buildLayerGraph() loop not found',
-  },
   // The stadium (start and end steps) is the one shape Mermaid draws through Rough.js in the
   // classic look too: two paths of ~30 KB each through ~100 points, cubic curves with random
   // offsets (the drawing changed at every render), and the first call of Rough.js's code in a
   // render. Outside the hand-drawn look it is the path through the same points, unchanged
   // (bounds and intersections come from the points); the panel's CSS fills and strokes it.
+  // With this, no shape the panel draws reaches Rough.js, which is not bundled (flowchartOnlyMermaid).
+  {
+    filter: MERMAID_CHUNK,
+    from: [
+      '  const { cssStyles } = node;',
+      '  const rc = rough47.svg(shapeSvg);',
+      '  const options = userNodeOverrides(node, {});',
+    ].join('\n'),
+    to: ['  const { cssStyles } = node;', '  const options = userNodeOverrides(node, {});'].join('\n'),
+    missing: 'mermaid stadium() Rough.js canvas not found; start and end steps need Rough.js',
+  },
   {
     filter: MERMAID_CHUNK,
     from: [
@@ -593,6 +513,7 @@ const MERMAID_PATCHES = [
       '  const pathData = createPathFromPoints(points);',
       '  let polygon;',
       '  if (node.look === "handDrawn") {',
+      '    const rc = rough47.svg(shapeSvg);',
       '    const shapeNode = rc.path(pathData, options);',
       '    polygon = shapeSvg.insert(() => shapeNode, ":first-child");',
       '  } else {',
@@ -657,13 +578,31 @@ const flowchartOnlyMermaid = {
       if (/\/flowDiagram-/.test(args.path)) return undefined;
       return { path: 'unused', namespace: 'tsflow-unused-diagram' };
     });
-    // Layouts other than dagre (the panel asks for `layout: 'dagre'`): cose-bilkent brings
-    // Cytoscape (~500 KB minified), swimlanes ~300 KB; and the size-capture debugging hook.
-    b.onResolve({ filter: /^\.\/(?:cose-bilkent|swimlanes|sizeCapture)-[A-Z0-9]+\.mjs$/ }, (args) => {
+    // Mermaid's layouts: the panel registers its own (webviews/src/dag/mermaid-layout.ts) and asks
+    // for it, so dagre (with graphlib and lodash, ~70 KB minified) goes, as do cose-bilkent
+    // (Cytoscape, ~500 KB) and swimlanes (~300 KB); and the size-capture debugging hook.
+    b.onResolve({ filter: /^\.\/(?:dagre|cose-bilkent|swimlanes|sizeCapture)-[A-Z0-9]+\.mjs$/ }, (args) => {
       if (args.kind !== 'dynamic-import' || !/[\\/]chunks[\\/]mermaid\.core[\\/]/.test(args.importer))
         return undefined;
       return { path: 'unused', namespace: 'tsflow-unused-diagram' };
     });
+    // Rough.js draws the hand-drawn look only (the panel's is `classic`, and the stadium patch
+    // above keeps its shapes off it); dagre's graph class (with lodash) serves Mermaid's dagre
+    // and swimlane layouts and its common layout's measuring, which the panel's layout does not
+    // use. Either, reached, throws.
+    b.onResolve({ filter: /^(?:roughjs|dagre-d3-es\/src\/graphlib\/index\.js)$/ }, (args) =>
+      /[\\/]mermaid[\\/]dist[\\/]/.test(args.importer)
+        ? { path: args.path, namespace: 'tsflow-not-drawn' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'tsflow-not-drawn' }, (args) => ({
+      contents: [
+        `const unused = () => { throw new Error(${JSON.stringify(`${args.path} is not bundled: the DAG panel draws with its own layout in the classic look`)}); };`,
+        'export class Graph { constructor() { unused(); } }',
+        'export default { svg: unused, canvas: unused, generator: unused, newSeed: unused };',
+      ].join('\n'),
+      loader: 'js',
+    }));
     b.onResolve({ filter: /^katex$/ }, (args) =>
       args.kind === 'dynamic-import' ? { path: 'unused', namespace: 'tsflow-unused-diagram' } : undefined,
     );

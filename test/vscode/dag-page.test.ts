@@ -13,7 +13,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { webviewShell } from '../../client/src/panels/html.ts';
 import { analyzeSource } from '../../runtime/src/graph/index.ts';
 import type { FlowGraph } from '../../runtime/src/graph/types.ts';
-import { dagEdges } from '../../webviews/src/dag/mermaid.ts';
+import { dagEdges, mermaidNodeId } from '../../webviews/src/dag/mermaid.ts';
 import { repoRoot } from './harness.ts';
 
 const chromiumPath = process.env.TSFLOW_VSCODE_CHROMIUM;
@@ -153,5 +153,125 @@ ${targets.map((t) => `  @step ${t}() { this.next(this.a$b); }`).join('\n')}
     assert.deepEqual(labelTexts(await drawnLines(page, 'g.node .label'), names).sort(), names.sort());
   } finally {
     await page.close();
+  }
+});
+
+/** A drawn box in page coordinates. */
+interface Rect {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+interface DrawnGeometry {
+  nodes: { id: string; box: Rect; lines: number }[];
+  labels: { text: string; box: Rect }[];
+  paths: { id: string; start: { x: number; y: number }; end: { x: number; y: number } }[];
+}
+
+/** Run in the page (as text: the test runner's transpiler would add helpers the page lacks). */
+const DRAWN_GEOMETRY = `(() => {
+  const rect = (e) => {
+    const r = e.getBoundingClientRect();
+    return { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+  };
+  const nodes = [...document.querySelectorAll('.canvas svg g.node')].map((g) => ({
+    id: g.id,
+    box: rect(g.querySelector('.label-container') ?? g),
+    lines: g.querySelectorAll('tspan.text-outer-tspan').length,
+  }));
+  const labels = [...document.querySelectorAll('.canvas svg g.edgeLabel')]
+    .filter((g) => (g.textContent ?? '') !== '')
+    .map((g) => ({ text: g.textContent ?? '', box: rect(g) }));
+  const paths = [...document.querySelectorAll('.canvas svg path[data-edge="true"]')].map((p) => {
+    const ctm = p.getScreenCTM();
+    const at = (l) => {
+      const q = p.getPointAtLength(l);
+      return { x: ctm.a * q.x + ctm.c * q.y + ctm.e, y: ctm.b * q.x + ctm.d * q.y + ctm.f };
+    };
+    return { id: p.dataset.id ?? '', start: at(0), end: at(p.getTotalLength()) };
+  });
+  return { nodes, labels, paths };
+})()`;
+
+test('the DAG page lays out loops, joins, foreach and switch edges and long names without overlap', {
+  skip,
+  timeout: 120_000,
+}, async () => {
+  const flows = {
+    // A recursive switch (a self-loop) and a switch whose cases meet again.
+    switch: fs.readFileSync(path.join(repoRoot, 'test', 'flows', 'switch.ts'), 'utf8'),
+    // Three branches of different lengths, a foreach, a long step name, a switch with two keys to
+    // one step, a case back to an earlier step (a cycle) and a step nothing leads to yet.
+    mixed: `import { FlowSpec, step, type Inputs } from 'tsflow';
+export class MixedFlow extends FlowSpec {
+  items = [1, 2];
+  mode = 'a';
+  @step start() { this.next(this.load_training_data_from_the_warehouse, this.prepare, this.fetch_labels); }
+  @step load_training_data_from_the_warehouse() { this.next(this.clean); }
+  @step clean() { this.next(this.merge); }
+  @step prepare() { this.next(this.fan, { foreach: 'items' }); }
+  @step fan() { this.next(this.fanjoin); }
+  @step fanjoin(inputs: Inputs<MixedFlow>) { this.next(this.merge); }
+  @step fetch_labels() { this.next(this.merge); }
+  @step merge(inputs: Inputs<MixedFlow>) {
+    this.next({ 'small model': this.train_small, large: this.train_large, huge: this.train_large, retry: this.clean }, { condition: 'mode' });
+  }
+  @step train_small() { this.next(this.evaluate); }
+  @step train_large() { this.next(this.evaluate); }
+  @step orphan() { this.next(this.evaluate); }
+  @step evaluate() { this.next(this.end); }
+  @step end() {}
+}`,
+  };
+  for (const [name, source] of Object.entries(flows)) {
+    const graph = analyzeSource(`/flows/${name}.ts`, source).flows[0]!;
+    const edges = dagEdges(graph);
+    const page = await drawnPage(graph);
+    try {
+      const drawn = (await page.evaluate(DRAWN_GEOMETRY)) as DrawnGeometry;
+      const stepOf = (domId: string) => /flowchart-(s_[A-Za-z0-9_]+)-\d+$/.exec(domId)?.[1];
+      const boxOf = new Map(drawn.nodes.map((n) => [stepOf(n.id), n.box]));
+      assert.equal(drawn.nodes.length, graph.steps.length, `${name}: every step drawn`);
+      const apart = (a: Rect, b: Rect) =>
+        a.right <= b.left + 0.5 ||
+        b.right <= a.left + 0.5 ||
+        a.bottom <= b.top + 0.5 ||
+        b.bottom <= a.top + 0.5;
+      const boxes = [
+        ...drawn.nodes.map((n) => ({ what: `step ${stepOf(n.id)}`, box: n.box })),
+        ...drawn.labels.map((l) => ({ what: `label "${l.text}"`, box: l.box })),
+      ];
+      for (let i = 0; i < boxes.length; i++)
+        for (let j = i + 1; j < boxes.length; j++)
+          assert.ok(
+            apart(boxes[i]!.box, boxes[j]!.box),
+            `${name}: ${boxes[i]!.what} and ${boxes[j]!.what} overlap`,
+          );
+      assert.deepEqual(
+        drawn.labels.map((l) => l.text).sort(),
+        edges.flatMap((e) => (e.label === undefined ? [] : [e.label])).sort(),
+        `${name}: every edge label drawn`,
+      );
+      // Each edge is drawn from its source's outline to its target's (the arrow head's length short).
+      assert.equal(drawn.paths.length, edges.length, `${name}: one path per edge`);
+      const near = (p: { x: number; y: number }, r: Rect, slack: number) =>
+        p.x >= r.left - slack && p.x <= r.right + slack && p.y >= r.top - slack && p.y <= r.bottom + slack;
+      // One edge per pair of steps (dagEdges merges a switch's keys to one target): Mermaid's id `L_a_b_0`.
+      for (const e of edges) {
+        const from = mermaidNodeId(e.from);
+        const to = mermaidNodeId(e.to);
+        const p = drawn.paths.find((x) => x.id === `L_${from}_${to}_0`);
+        assert.ok(
+          p,
+          `${name}: the edge ${e.from} -> ${e.to} is drawn (${drawn.paths.map((x) => x.id).join(', ')})`,
+        );
+        assert.ok(near(p.start, boxOf.get(from)!, 3), `${name}: ${e.from} -> ${e.to} starts at ${e.from}`);
+        assert.ok(near(p.end, boxOf.get(to)!, 12), `${name}: ${e.from} -> ${e.to} ends at ${e.to}`);
+      }
+    } finally {
+      await page.close();
+    }
   }
 });

@@ -40,7 +40,9 @@ export interface RenderReport {
  * so that reopening a panel on an unchanged flow shows its graph without waiting for Mermaid.
  */
 export class SvgCache {
-  static readonly KEY = 'tsflow.dag.svgCache';
+  /** Its number changes with the drawing for the same source (the panel's own layout is `2`): a
+   * drawing kept by an older version is not shown. */
+  static readonly KEY = 'tsflow.dag.svgCache.2';
   static readonly MAX_ENTRIES = 8;
   static readonly MAX_BYTES = 4 * 1024 * 1024;
   private entries: CachedSvg[];

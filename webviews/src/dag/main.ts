@@ -5,6 +5,7 @@
 import type { Mermaid } from 'mermaid';
 import type { ToDagMessage } from '../messages.js';
 import { vscodeApi } from '../vscode-api.js';
+import { TSFLOW_LAYOUT } from './mermaid-layout.js';
 import { DagView } from './view.js';
 
 type State = { zoom: number; direction: 'TD' | 'LR' };
@@ -22,7 +23,8 @@ const init = (mermaid: Mermaid) =>
     startOnLoad: false,
     securityLevel: 'strict',
     theme,
-    layout: 'dagre',
+    // The panel's own layout (registered by dag-mermaid.js): dagre is not bundled.
+    layout: TSFLOW_LAYOUT,
     look: 'classic',
     // A 100-step flow is far below these; the defaults (50,000 / 500) cut big flows off.
     maxTextSize: 1_000_000,
