@@ -370,11 +370,12 @@ const MERMAID_PATCHES = [
     ].join('\n'),
     missing: 'mermaid computeWidthOfText() not found; DAG renders measure empty edge labels',
   },
-  // A node label's line is measured in the DOM (a forced layout of the document per node) only to
-  // decide whether it needs wrapping at the wrapping width. Canvas text measurement with the
-  // drawing's font (the theme's family and size, which the labels inherit; the same text shaper)
-  // answers without a layout when the line is well inside the width; any other line, a styled
-  // word or a label under an inline font style is measured in the DOM as before.
+  // A label's line is measured in the DOM (a forced layout of the document per label) only to
+  // decide whether it needs wrapping at the wrapping width. With no wrapping (an infinite width:
+  // the panel's node labels) every line fits, as the DOM measure would say. Otherwise canvas text
+  // measurement with the drawing's font (the theme's family and size, which the labels inherit;
+  // the same text shaper) answers without a layout when the line is well inside the width; any
+  // other line, a styled word or a label under an inline font style is measured in the DOM.
   {
     filter: MERMAID_CHUNK,
     from: [
@@ -383,6 +384,7 @@ const MERMAID_PATCHES = [
     to: [
       'var tsflowCanvas, tsflowCanvasFont, tsflowCanvasFontOk;',
       'function tsflowFitsByCanvas(labelGroup, line, width) {',
+      '  if (width === Infinity) return true;',
       '  if (!(width < Infinity) || line.some((word) => word.type !== "normal")) return false;',
       '  const { fontFamily, fontSize } = getConfig().themeVariables ?? {};',
       '  if (!fontFamily || !fontSize) return false;',

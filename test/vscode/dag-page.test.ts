@@ -234,6 +234,10 @@ export class MixedFlow extends FlowSpec {
       const stepOf = (domId: string) => /flowchart-(s_[A-Za-z0-9_]+)-\d+$/.exec(domId)?.[1];
       const boxOf = new Map(drawn.nodes.map((n) => [stepOf(n.id), n.box]));
       assert.equal(drawn.nodes.length, graph.steps.length, `${name}: every step drawn`);
+      assert.ok(
+        drawn.nodes.every((n) => n.lines === 1),
+        `${name}: every step name on one line`,
+      );
       const apart = (a: Rect, b: Rect) =>
         a.right <= b.left + 0.5 ||
         b.right <= a.left + 0.5 ||

@@ -33,7 +33,9 @@ const init = (mermaid: Mermaid) =>
     // that draws outside a browser too. The top-level key: node labels read only that one (with
     // `flowchart.htmlLabels: false` alone they were HTML all the same).
     htmlLabels: false,
-    flowchart: { useMaxWidth: false, curve: 'basis' },
+    // Step names are identifiers: a long one is drawn on one line (Mermaid's wrapping at 200 px
+    // would cut it between two letters), and no label is measured to decide where to wrap.
+    flowchart: { useMaxWidth: false, curve: 'basis', wrappingWidth: Number.POSITIVE_INFINITY },
     fontFamily: getComputedStyle(document.body).getPropertyValue('--vscode-font-family') || 'sans-serif',
   });
 
