@@ -457,6 +457,26 @@ const MERMAID_PATCHES = [
     },
     missing: 'mermaid flowchart dynamic import not found; the DAG bundle stays lazily initialised',
   },
+  // Mermaid's flowchart parser (a generated LR parser: ~70 KB whose tables are built at load, and
+  // whose lexer tries ~150 regular expressions per token) gives way to the panel's parser for the
+  // subset of flowchart syntax the panel writes (webviews/src/dag/flow-parser.ts), which makes the
+  // same calls on Mermaid's flowchart database (test/webviews/flow-parser.test.ts compares the two).
+  {
+    filter: MERMAID_CHUNK,
+    transform: (src) => {
+      const start = src.indexOf('// src/diagrams/flowchart/parser/flow.jison');
+      const end = src.indexOf('// src/diagrams/flowchart/styles.ts');
+      if (
+        start === -1 ||
+        end < start ||
+        !src.slice(start, end).includes('var flowParser_default = newParser;')
+      )
+        return src;
+      const parser = path.join(root, 'webviews', 'src', 'dag', 'flow-parser.ts');
+      return `${src.slice(0, start)}import { panelFlowParser as flowParser_default } from ${JSON.stringify(parser)};\n\n${src.slice(end)}`;
+    },
+    missing: "mermaid's flowchart parser not found; the DAG bundle parses with Mermaid's",
+  },
   // At load, Mermaid lists every key of its default configuration (875) by spreading the
   // accumulated array into a new one at each key: quadratic. The same list, pushed.
   {
