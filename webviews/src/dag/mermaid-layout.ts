@@ -13,6 +13,8 @@ export const TSFLOW_LAYOUT = 'tsflow-layers';
 type Helpers = Parameters<LayoutRender>[2];
 type LayoutRender = Awaited<ReturnType<LayoutLoaderDefinition['loader']>>['render'];
 type Svg = Parameters<LayoutRender>[1];
+type InsertNode = Parameters<Helpers['insertNode']>;
+type StepNode = Extract<LayoutData['nodes'][number], { isGroup: false }>;
 
 /** dagre's gap between two edges side by side (Mermaid leaves it at dagre's default). */
 const EDGE_SEP = 20;
@@ -49,10 +51,11 @@ const render: LayoutRender = async (data: LayoutData, svg: Svg, helpers: Helpers
   const config = helpers.getConfig();
 
   // Measure: every node drawn at the origin (its size is its drawing's), every label made.
-  const nodes = data.nodes.filter((n) => !n.isGroup);
+  const nodes = data.nodes.filter((n): n is StepNode => !n.isGroup);
   const drawn = await Promise.all(
     nodes.map(async (n) => {
-      const el = await helpers.insertNode(nodeGroup as never, n as never, { config, dir: n.dir } as never);
+      // The node group is the d3 selection insertNode takes (its declared type is narrower).
+      const el = await helpers.insertNode(nodeGroup as unknown as InsertNode[0], n, { config, dir: n.dir });
       const b = (el.node() as SVGGraphicsElement | null)?.getBBox() ?? { width: 0, height: 0 };
       n.width = b.width;
       n.height = b.height;
