@@ -62,7 +62,9 @@ const render: LayoutRender = async (data: LayoutData, svg: Svg, helpers: Helpers
       return el;
     }),
   );
-  await Promise.all(data.edges.map((e) => helpers.insertEdgeLabel(edgeLabels, e)));
+  // Only the labelled edges (foreach and switch) get a label element: an empty one draws nothing,
+  // and Mermaid only reads back the labels of edges that have one.
+  await Promise.all(data.edges.filter((e) => e.label).map((e) => helpers.insertEdgeLabel(edgeLabels, e)));
 
   const spec: LayoutEdgeInput[] = data.edges.map((e) => ({
     id: e.id,
