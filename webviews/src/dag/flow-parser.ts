@@ -1,4 +1,4 @@
-// The DAG panel's flowchart parser, bundled in place of Mermaid's (scripts/build-extension.mjs).
+// The DAG panel's flowchart parser, bundled in place of Mermaid's (scripts/mermaid-bundle.mjs).
 // Mermaid parses flowcharts with a generated LR parser whose first run took a fifth of a 100-step
 // first render (its lexer tries ~150 regular expressions per token, and its tables are built when
 // the bundle loads). The panel only ever renders the source mermaid.ts writes: one statement per

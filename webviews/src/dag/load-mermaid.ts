@@ -1,5 +1,5 @@
 // Entry of out/webviews/dag-mermaid.js: Mermaid alone (flowchart code only, see
-// scripts/build-extension.mjs) with the panel's layout registered (mermaid-layout.ts). The page
+// scripts/mermaid-bundle.mjs) with the panel's layout registered (mermaid-layout.ts). The page
 // preloads it (fetched and parsed while dag.js runs), and main.ts runs it with the page's nonce
 // after the page has drawn its toolbar and asked the extension for the graph: the evaluation
 // overlaps that round trip instead of preceding it.

@@ -60,7 +60,7 @@ const view = new DagView({
   doc: document,
   root: document.getElementById('app')!,
   post: (m) => api.postMessage(m),
-  // Drawn in `into`, where Mermaid leaves it (scripts/build-extension.mjs): the page shows it there.
+  // Drawn in `into`, where Mermaid leaves it (scripts/mermaid-bundle.mjs): the page shows it there.
   render: async (id, source, into) => (await mermaidLoaded).render(id, source, into),
   state: api.getState(),
   saveState: (s) => api.setState(s),

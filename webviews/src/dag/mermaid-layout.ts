@@ -3,7 +3,7 @@
 // draws every node shape, edge, arrow head and label as it does for dagre; only the positions
 // come from layered-layout.ts. The steps are Mermaid's own for a layout (its common renderer):
 // insert and measure the nodes and the edge labels, lay out, then place the nodes and draw the
-// edges through the positions. dagre is not bundled (scripts/build-extension.mjs).
+// edges through the positions. dagre is not bundled (scripts/mermaid-bundle.mjs).
 
 import type { LayoutData, LayoutLoaderDefinition } from 'mermaid';
 import { type LayoutEdgeInput, layeredLayout, type RankDir } from './layered-layout.js';

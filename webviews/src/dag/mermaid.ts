@@ -22,7 +22,7 @@ const KEPT = /^[A-Za-z0-9 _]$|^[^\p{ASCII}\p{Z}\p{C}\uFB02\u00B6]$/u;
  * syntax, its `#name;` codes and the style-line rewrite of its entity step, HTML, markdown
  * (backticks), KaTeX (`$$`), line breaks (`\n`, `<br>`) or directives (`%%{`). Mermaid decodes
  * numeric codes in node labels (through DOMPurify's HTML parse) but only `&amp;`, `&lt;` and
- * `&gt;` in SVG edge labels: the panel's bundle decodes them all (scripts/build-extension.mjs).
+ * `&gt;` in SVG edge labels: the panel's bundle decodes them all (scripts/mermaid-bundle.mjs).
  */
 export function mermaidText(text: string): string {
   const encoded = text

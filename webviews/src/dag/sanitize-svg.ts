@@ -7,7 +7,7 @@
 // attributes), event-handler and link attributes, attributes in foreign namespaces, and values or
 // style sheets that reach outside the drawing (`url(` other than `url(#…)`, `@import`,
 // `javascript:`). Mermaid's own sanitiser still runs on every label in strict mode; this replaces
-// its DOMPurify pass over the serialised drawing (scripts/build-extension.mjs), which re-parsed
+// its DOMPurify pass over the serialised drawing (scripts/mermaid-bundle.mjs), which re-parsed
 // the whole SVG as HTML.
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
