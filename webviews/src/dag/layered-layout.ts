@@ -406,7 +406,8 @@ function placeAcross(vertices: Vertex[], layers: number[][], opts: LayoutOptions
     });
     for (const v of layer) vertices[v]!.pos -= x / 2;
   });
-  const pull = (l: number, sides: ('up' | 'down')[]) => {
+  /** Moves layer `l` towards its neighbours on `sides`; answers the largest move. */
+  const pull = (l: number, sides: ('up' | 'down')[]): number => {
     const layer = layers[l]!;
     const wanted: number[] = [];
     const weights: number[] = [];
@@ -425,13 +426,18 @@ function placeAcross(vertices: Vertex[], layers: number[][], opts: LayoutOptions
       weights.push(weight > 0 ? weight : 0.01);
     }
     const placed = isotonicPlace(wanted, weights, seps[l]!);
+    let moved = 0;
     layer.forEach((v, i) => {
+      moved = Math.max(moved, Math.abs(vertices[v]!.pos - placed[i]!));
       vertices[v]!.pos = placed[i]!;
     });
+    return moved;
   };
-  for (let round = 0; round < 4; round++) {
-    for (let l = 1; l < layers.length; l++) pull(l, ['up']);
-    for (let l = layers.length - 2; l >= 0; l--) pull(l, ['down']);
+  // Rounds until nothing moves (a chain settles in one) or four have been made.
+  for (let round = 0, moved = Infinity; round < 4 && moved > 1e-6; round++) {
+    moved = 0;
+    for (let l = 1; l < layers.length; l++) moved = Math.max(moved, pull(l, ['up']));
+    for (let l = layers.length - 2; l >= 0; l--) moved = Math.max(moved, pull(l, ['down']));
   }
   for (let l = 0; l < layers.length; l++) pull(l, ['up', 'down']);
 }
