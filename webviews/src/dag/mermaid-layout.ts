@@ -50,7 +50,7 @@ const render: LayoutRender = async (data: LayoutData, svg: Svg, helpers: Helpers
   const nodeGroup = root.insert('g').attr('class', 'nodes');
   const config = helpers.getConfig();
 
-  // Measure: every node drawn at the origin (its size is its drawing's), every label made.
+  // Measure: every node drawn at the origin (its size is its drawing's), then the edge labels.
   const nodes = data.nodes.filter((n): n is StepNode => !n.isGroup);
   const drawn = await Promise.all(
     nodes.map(async (n) => {
