@@ -12,18 +12,6 @@ export function fuzzSeed(fallback: number): number {
     : Number(process.env.TSFLOW_FUZZ_SEED ?? fallback);
 }
 
-/** mulberry32: a small seeded PRNG, so a failure can be replayed with its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Fragments a person types in a flow, and some that nobody should. */
 export const SNIPPETS = [
   'this.',

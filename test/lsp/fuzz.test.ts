@@ -8,7 +8,8 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { diagnosticsOf } from '../../server/src/diagnostics.js';
 import { analyzeText, mayContainFlow } from '../../server/src/documents.js';
-import { fuzzSeed, pick as pickOf, prng, randomEdit } from './edits.js';
+import { prng } from '../support/prng.js';
+import { fuzzSeed, pick as pickOf, randomEdit } from './edits.js';
 import { SHOP } from './flows.js';
 import { EXAMPLES, offsetToPosition, TestClient, uriOf } from './harness.js';
 

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeSource, SourceTrees } from '../../runtime/src/graph/index.js';
 import { changeRange } from '../../runtime/src/graph/source.js';
-import { fuzzSeed, pick, prng, randomEdit } from './edits.js';
+import { prng } from '../support/prng.js';
+import { fuzzSeed, pick, randomEdit } from './edits.js';
 import { SHOP, wideFlow } from './flows.js';
 import { EXAMPLES } from './harness.js';
 

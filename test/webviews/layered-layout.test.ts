@@ -15,6 +15,7 @@ import {
   type Point,
   type RankDir,
 } from '../../webviews/src/dag/layered-layout.ts';
+import { prng } from '../support/prng.ts';
 
 const OPTS: LayoutOptions = { rankDir: 'TB', nodeSep: 50, edgeSep: 20, rankSep: 50, margin: 8 };
 
@@ -87,21 +88,9 @@ function assertEdgesJoinTheirNodes(edges: LayoutEdgeInput[], r: LayoutResult): v
   }
 }
 
-/** A seeded generator, so that a failing graph can be drawn again. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A flow-like graph: splits, foreach fan-outs with labels, joins, a switch, and long edges. */
 function flowLike(seed: number): { nodes: LayoutNodeInput[]; edges: LayoutEdgeInput[] } {
-  const rnd = random(seed);
+  const rnd = prng(seed);
   const count = 5 + Math.floor(rnd() * 40);
   const nodes = Array.from({ length: count }, (_, i) =>
     node(`n${i}`, 40 + Math.floor(rnd() * 200), 30 + Math.floor(rnd() * 30)),
