@@ -8,6 +8,8 @@
 // the array object itself (`rows.meta = 'x'`) is not kept, because finding one costs more than the
 // whole encoding (it means listing a million index keys); keep such metadata in its own artifact.
 
+import { fitsLatin1 } from '../util/latin1.js';
+
 export const RECORDS_ENCODING = 'records:v1';
 /**
  * `records:v1` plus dictionary columns: a string column whose values repeat (categories, labels,
@@ -189,7 +191,6 @@ type TextWriter = (
  */
 function textWriter(key: string): TextWriter {
   const code = `
-    const wide = /[^\\u0000-\\u00ff]/;
     const from = at;
     for (let i = 0; i < rows.length; i += ${TEXT_CHUNK}) {
       const end = Math.min(rows.length, i + ${TEXT_CHUNK});
@@ -199,11 +200,14 @@ function textWriter(key: string): TextWriter {
         if (typeof v !== 'string' || v.length !== lengths[k]) return -2;
         s += v;
       }
-      if (encoding === 'latin1' && wide.test(s)) return -1;
+      if (encoding === 'latin1' && !fitsLatin1(s)) return -1;
       at += out.write(s, at, encoding);
     }
     return at - from;`;
-  return new Function('rows', 'lengths', 'out', 'at', 'encoding', code) as TextWriter;
+  // fitsLatin1 enters as an argument of the outer function: generated code sees no module scope.
+  return new Function('fitsLatin1', `return (rows, lengths, out, at, encoding) => {${code}\n};`)(
+    fitsLatin1,
+  ) as TextWriter;
 }
 
 const align = (n: number, to: number) => Math.ceil(n / to) * to;
@@ -362,7 +366,7 @@ function writeDictionary(
 ): number {
   for (let k = 0; k < entries.length; k++) lengths[k] = entries[k]!.length;
   const text = entries.join('');
-  if (encoding === 'latin1' && /[\u0100-\uffff]/.test(text)) return -1;
+  if (encoding === 'latin1' && !fitsLatin1(text)) return -1;
   return out.write(text, at, encoding);
 }
 

@@ -11,6 +11,8 @@
 // array (varint length, the elements, '$' varint property count, varint length), 'o' object (key,
 // value pairs, '{' varint property count).
 
+import { fitsLatin1 } from '../util/latin1.js';
+
 const VERSION = 15;
 
 const TAG = {
@@ -68,7 +70,7 @@ export function encodeSimple(value: unknown): Buffer | undefined {
       return out;
     }
     case 'string': {
-      if (!/[\u0100-\uffff]/.test(value)) {
+      if (fitsLatin1(value)) {
         const at = 3 + varintSize(value.length);
         const out = Buffer.allocUnsafe(at + value.length);
         out[0] = 0xff;
