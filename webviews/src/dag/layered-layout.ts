@@ -124,6 +124,8 @@ export function layeredLayout(
     const v = vertices[ends[k]![0]]!;
     v.across += 2 * (LOOP_REACH + across(e.labelWidth, e.labelHeight));
   });
+  /** The vertex each labelled edge's label sits on (its size is the label's). */
+  const labelAt = new Map<number, number>();
   /** Each edge's vertices from its upper end to its lower end. */
   const chains: number[][] = edges.map((e, k) => {
     if (loops[k]) return [];
@@ -133,9 +135,10 @@ export function layeredLayout(
     // The label on the middle point (an odd layer: between two ranks).
     const labelLayer = top + 1 + 2 * Math.floor((bottom - top - 1) / 4);
     const chain = [a];
+    const hasLabel = e.labelWidth > 0 || e.labelHeight > 0;
     for (let layer = top + 1; layer < bottom; layer++) {
-      const labelled = layer === labelLayer;
-      chain.push(
+      const labelled = hasLabel && layer === labelLayer;
+      const v =
         vertices.push({
           edge: k,
           across: labelled ? across(e.labelWidth, e.labelHeight) : 0,
@@ -145,8 +148,9 @@ export function layeredLayout(
           pos: 0,
           up: [],
           down: [],
-        }) - 1,
-      );
+        }) - 1;
+      if (labelled) labelAt.set(k, v);
+      chain.push(v);
     }
     chain.push(b);
     for (let i = 1; i < chain.length; i++) {
@@ -192,7 +196,7 @@ export function layeredLayout(
     }
     const chain = chains[k]!;
     const points = chain.map(centre);
-    const labelVertex = chain.slice(1, -1).find((v) => vertices[v]!.along > 0 || vertices[v]!.across > 0);
+    const labelVertex = labelAt.get(k);
     const label = labelVertex === undefined ? points[Math.floor(points.length / 2)]! : centre(labelVertex);
     if (labelVertex !== undefined) box(label, e.labelWidth, e.labelHeight);
     for (const p of points) box(p, 0, 0);
